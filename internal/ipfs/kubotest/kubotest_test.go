@@ -1,0 +1,62 @@
+package kubotest_test
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/banxmedia/banx/internal/ipfs/kubotest"
+)
+
+func TestStart(t *testing.T) {
+	d, err := kubotest.StartDaemon()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(d.API, "/ip4/127.0.0.1/tcp/") || !strings.HasPrefix(d.URL, "http://127.0.0.1:") {
+		t.Fatalf("API = %q, URL = %q: want loopback addresses", d.API, d.URL)
+	}
+	resp, err := http.Post(d.URL+"/api/v0/version", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("version: %s", resp.Status)
+	}
+	if err := d.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(d.Repo); !os.IsNotExist(err) {
+		t.Fatalf("repository %s still exists after Stop (%v)", d.Repo, err)
+	}
+	if _, err := http.Post(d.URL+"/api/v0/version", "", nil); err == nil {
+		t.Fatal("daemon still answers after Stop")
+	}
+	if err := d.Stop(); err != nil {
+		t.Fatalf("second Stop: %v", err)
+	}
+}
+
+func TestBinary(t *testing.T) {
+	t.Run("OK", func(t *testing.T) {
+		p, err := kubotest.Binary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if os.Getenv(kubotest.EnvBinary) == "" && !strings.HasSuffix(p, filepath.Join("bin", "ipfs")) {
+			t.Fatalf("Binary() = %s, want <repo>/bin/ipfs", p)
+		}
+	})
+	t.Run("ErrMissing", func(t *testing.T) {
+		missing := filepath.Join(t.TempDir(), "ipfs")
+		t.Setenv(kubotest.EnvBinary, missing)
+		_, err := kubotest.StartDaemon()
+		if err == nil || !strings.Contains(err.Error(), "Kubo binary not found at "+missing) ||
+			!strings.Contains(err.Error(), "make tools") {
+			t.Fatalf("err = %v, want it to name %s and `make tools`", err, missing)
+		}
+	})
+}
