@@ -42,11 +42,11 @@ type Daemon struct {
 	// Repo is the daemon's IPFS_PATH; it is removed by Stop.
 	Repo string
 
-	cmd    *exec.Cmd
-	output *syncBuffer
-	exited chan struct{}
+	cmd     *exec.Cmd
+	output  *syncBuffer
+	exited  chan struct{}
 	waitErr error
-	once   sync.Once
+	once    sync.Once
 }
 
 // Start starts a daemon for one test or benchmark, stops it in tb.Cleanup and
