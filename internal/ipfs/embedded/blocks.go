@@ -1,0 +1,167 @@
+package embedded
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/banxmedia/banx/internal/banx"
+	"github.com/banxmedia/banx/internal/ipfs"
+	"github.com/ipfs/boxo/ipld/merkledag"
+	blocks "github.com/ipfs/go-block-format"
+	"github.com/ipfs/go-cid"
+	format "github.com/ipfs/go-ipld-format"
+)
+
+// Blocks are keyed by multihash, as in Kubo's blockstore: a CIDv0 and a CIDv1
+// naming the same dag-pb bytes find the same block. The codec comes from the CID
+// the caller asked for.
+
+// schema creates the two tables. Blocks are immutable and never deleted, so no
+// reference counts or garbage collection state is kept; pins are recorded so that
+// a future collector, or a move to Kubo, knows what must be kept.
+const schema = `
+CREATE TABLE blocks (
+	mh   BLOB PRIMARY KEY, -- multihash of data; every read re-hashes data against it
+	data BLOB NOT NULL
+);
+CREATE TABLE pins (
+	mh        BLOB PRIMARY KEY, -- multihash of the pinned root
+	cid       TEXT NOT NULL,    -- the root CID as pinned, for listing
+	pinned_at TEXT NOT NULL     -- RFC 3339 UTC
+);
+`
+
+// schemaVersion is kept in PRAGMA user_version.
+const schemaVersion = 1
+
+// migrate creates the schema in a new file and refuses a file from a newer Banx.
+func (s *Store) migrate(ctx context.Context) error {
+	var v int
+	if err := s.write.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return banx.Wrap(banx.EUNAVAILABLE, err, "read schema version of %s", s.path)
+	}
+	switch {
+	case v == schemaVersion:
+		return nil
+	case v > schemaVersion:
+		return banx.Errorf(banx.EINTERNAL, "%s has schema version %d; this Banx knows up to %d", s.path, v, schemaVersion)
+	}
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, schema); err != nil {
+			return fmt.Errorf("create schema in %s: %w", s.path, err)
+		}
+		_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion))
+		return err
+	})
+}
+
+// querier is satisfied by *sql.DB and *sql.Tx, so a transaction can read the
+// blocks it has just written (CAR import checks completeness before commit).
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// getBlock returns the data of block c, checked against c's hash. A missing block
+// is ENOTFOUND wrapping format.ErrNotFound (so boxo code recognises it); a block
+// whose bytes no longer hash to c is EINTERNAL wrapping ipfs.ErrCorruptBlock and
+// is never returned.
+func getBlock(ctx context.Context, q querier, c cid.Cid) ([]byte, error) {
+	var data []byte
+	err := q.QueryRowContext(ctx, "SELECT data FROM blocks WHERE mh = ?", []byte(c.Hash())).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, banx.Wrap(banx.ENOTFOUND, format.ErrNotFound{Cid: c}, "block %s not found", c)
+	}
+	if err != nil {
+		return nil, banx.Wrap(banx.EUNAVAILABLE, err, "read block %s", c)
+	}
+	if !ipfs.BlockMatches(c, data) {
+		return nil, banx.Wrap(banx.EINTERNAL, ipfs.ErrCorruptBlock, "corrupt block %s: stored bytes do not match its hash", c)
+	}
+	return data, nil
+}
+
+// hasBlock reports whether block c is stored, without reading it.
+func hasBlock(ctx context.Context, q querier, c cid.Cid) (bool, error) {
+	var one int
+	err := q.QueryRowContext(ctx, "SELECT 1 FROM blocks WHERE mh = ?", []byte(c.Hash())).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, banx.Wrap(banx.EUNAVAILABLE, err, "look up block %s", c)
+	}
+	return true, nil
+}
+
+// putBlock stores a block unless a block with its multihash is already there.
+func putBlock(ctx context.Context, tx *sql.Tx, c cid.Cid, data []byte) error {
+	if data == nil {
+		data = []byte{} // the empty file's block: a nil slice would be stored as NULL
+	}
+	_, err := tx.ExecContext(ctx, "INSERT INTO blocks (mh, data) VALUES (?, ?) ON CONFLICT (mh) DO NOTHING", []byte(c.Hash()), data)
+	if err != nil {
+		return banx.Wrap(banx.EUNAVAILABLE, err, "write block %s", c)
+	}
+	return nil
+}
+
+// decodeNode decodes a checked block into the node type boxo's UnixFS code reads.
+// Only dag-pb and raw reach here: ipfs.CheckCID refuses other codecs at the door.
+func decodeNode(c cid.Cid, data []byte) (format.Node, error) {
+	b, err := blocks.NewBlockWithCid(data, c)
+	if err != nil {
+		return nil, banx.Wrap(banx.EINTERNAL, err, "block %s", c)
+	}
+	var nd format.Node
+	switch c.Type() {
+	case cid.Raw:
+		nd, err = merkledag.DecodeRawBlock(b)
+	case cid.DagProtobuf:
+		nd, err = merkledag.DecodeProtobufBlock(b)
+	default:
+		return nil, banx.Errorf(banx.EINVALID, "block %s has codec %d; only dag-pb and raw are stored", c, c.Type())
+	}
+	if err != nil {
+		return nil, banx.Wrap(banx.EINVALID, err, "block %s cannot be decoded: %v", c, err)
+	}
+	return nd, nil
+}
+
+// dagReader serves boxo's UnixFS reader from stored, hash-checked blocks.
+type dagReader struct {
+	q querier
+}
+
+var _ format.NodeGetter = dagReader{}
+
+// Get returns the decoded node c.
+func (r dagReader) Get(ctx context.Context, c cid.Cid) (format.Node, error) {
+	data, err := getBlock(ctx, r.q, c)
+	if err != nil {
+		return nil, err
+	}
+	return decodeNode(c, data)
+}
+
+// GetMany fetches nodes one by one: local reads are fast enough that the
+// parallelism boxo allows for network fetches buys nothing here.
+func (r dagReader) GetMany(ctx context.Context, cids []cid.Cid) <-chan *format.NodeOption {
+	out := make(chan *format.NodeOption, len(cids))
+	go func() {
+		defer close(out)
+		for _, c := range cids {
+			nd, err := r.Get(ctx, c)
+			select {
+			case out <- &format.NodeOption{Node: nd, Err: err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return out
+}

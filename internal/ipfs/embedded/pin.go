@@ -1,0 +1,56 @@
+package embedded
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/banxmedia/banx/internal/banx"
+	"github.com/banxmedia/banx/internal/ipfs"
+	"github.com/ipfs/go-cid"
+)
+
+// Pinned reports whether c is pinned (every Add and every CAR root is).
+// Errors: EINVALID (malformed CID), EUNAVAILABLE.
+func (s *Store) Pinned(ctx context.Context, c string) (bool, error) {
+	id, err := ipfs.ParseCID(c)
+	if err != nil {
+		return false, err
+	}
+	var one int
+	err = s.read.QueryRowContext(ctx, "SELECT 1 FROM pins WHERE mh = ?", []byte(id.Hash())).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, banx.Wrap(banx.EUNAVAILABLE, err, "read pin of %s", id)
+	}
+	return true, nil
+}
+
+// Pin pins c after checking that its whole DAG is stored and intact, as Kubo's
+// recursive pin requires. Errors: EINVALID, ENOTFOUND (a block is missing),
+// EINTERNAL (a block is corrupt), EUNAVAILABLE.
+func (s *Store) Pin(ctx context.Context, c string) error {
+	id, err := ipfs.ParseCID(c)
+	if err != nil {
+		return err
+	}
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := walkDAG(ctx, tx, id, nil); err != nil {
+			return err
+		}
+		return s.pin(ctx, tx, id)
+	})
+}
+
+// pin records a pin on root inside tx; pinning twice keeps the first record.
+func (s *Store) pin(ctx context.Context, tx *sql.Tx, root cid.Cid) error {
+	_, err := tx.ExecContext(ctx,
+		"INSERT INTO pins (mh, cid, pinned_at) VALUES (?, ?, ?) ON CONFLICT (mh) DO NOTHING",
+		[]byte(root.Hash()), root.String(), s.Now().UTC().Format("2006-01-02T15:04:05.000000000Z07:00"))
+	if err != nil {
+		return banx.Wrap(banx.EUNAVAILABLE, err, "pin %s", root)
+	}
+	return nil
+}
