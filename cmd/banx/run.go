@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+)
+
+// env is how commands read the environment; tests pass a map instead of os.Getenv.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// command is one subcommand: its name, a one-line summary and its entry point.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, e env) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "run the web server (and the embedded ledger and content store by default)", runServe},
+		{"content", "add a file to, or get a CID from, the configured content store", runContent},
+		{"version", "print the version", runVersion},
+	}
+}
+
+// run is the whole program: main only wires the process to it, so tests can run
+// any command in-process with their own arguments, environment and streams.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		if len(args) == 0 {
+			return usageError("no command given")
+		}
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], e)
+		}
+	}
+	usage(stderr)
+	return usageError(fmt.Sprintf("unknown command %q", args[0]))
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: banx <command> [flags]\n\ncommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'banx <command> -h' for a command's flags.")
+}
+
+// errUsage marks errors caused by how banx was called; they exit with status 2.
+type errUsage struct{ msg string }
+
+func (e *errUsage) Error() string { return e.msg }
+
+func usageError(msg string) error { return &errUsage{msg} }
+
+// exitCode maps an error to the process exit status: 2 for usage errors (as flag
+// does), 1 for everything else.
+func exitCode(err error) int {
+	var ue *errUsage
+	if errors.As(err, &ue) || errors.Is(err, flag.ErrHelp) {
+		return 2
+	}
+	return 1
+}
+
+// newFlagSet returns a flag set that reports errors instead of exiting.
+func newFlagSet(name string, e env) *flag.FlagSet {
+	fs := flag.NewFlagSet("banx "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+// parseFlags parses args, turning -h into a clean nil-error exit path.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError(err.Error())
+	}
+	return nil
+}

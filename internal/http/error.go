@@ -1,0 +1,62 @@
+package http
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/banxmedia/banx/internal/banx"
+	"github.com/gin-gonic/gin"
+)
+
+// statusOf is the one map from error code to HTTP status.
+var statusOf = map[string]int{
+	banx.EINVALID:      http.StatusBadRequest,
+	banx.ENOTFOUND:     http.StatusNotFound,
+	banx.ECONFLICT:     http.StatusConflict,
+	banx.EUNAUTHORIZED: http.StatusUnauthorized,
+	banx.EFORBIDDEN:    http.StatusForbidden,
+	banx.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	banx.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	banx.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// errorBody is the JSON shape of every failure: {"error":{"code","message","request_id"}}.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// writeError answers with err's code and caller-safe message. Internal errors are
+// logged with their detail and answered with a generic message and the request id,
+// which lets an operator find the detail without showing it to the caller.
+func (s *Server) writeError(c *gin.Context, err error) {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		err = banx.Errorf(banx.ETOOLARGE, "request body is larger than %d bytes", mbe.Limit)
+	}
+	code := banx.ErrorCode(err)
+	status, ok := statusOf[code]
+	if !ok {
+		status, code = http.StatusInternalServerError, banx.EINTERNAL
+	}
+	msg := banx.ErrorMessage(err)
+	if status >= 500 {
+		s.Logger.Error("request failed", "request_id", requestIDOf(c), "code", code, "err", err)
+	}
+	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{Code: code, Message: msg, RequestID: requestIDOf(c)}})
+}
+
+func (s *Server) notFound(c *gin.Context) {
+	s.writeError(c, banx.Errorf(banx.ENOTFOUND, "no route for %s %s", c.Request.Method, c.Request.URL.Path))
+}
+
+func (s *Server) methodNotAllowed(c *gin.Context) {
+	c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody{Error: errorDetail{
+		Code: "method_not_allowed", Message: "method " + c.Request.Method + " is not allowed on " + c.Request.URL.Path,
+		RequestID: requestIDOf(c)}})
+}

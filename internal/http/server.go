@@ -1,0 +1,113 @@
+// Package http is Banx's web adapter: a Gin engine behind a plain http.Server.
+// Handlers translate HTTP to calls on the interfaces below and back; they hold no
+// business rules, and they never pick a failure status by hand (see error.go).
+package http
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/banxmedia/banx/internal/banx"
+	"github.com/gin-gonic/gin"
+)
+
+// ContentStore is what the server needs of an IPFS store (Kubo or embedded).
+type ContentStore interface {
+	// Add stores and pins r's bytes and returns their CID. EUNAVAILABLE when the
+	// store cannot be reached.
+	Add(ctx context.Context, r io.Reader) (string, error)
+	// Cat streams the bytes stored under cid. ENOTFOUND for unknown content,
+	// EINVALID for a malformed CID, EUNAVAILABLE when the store is down.
+	Cat(ctx context.Context, cid string) (io.ReadCloser, error)
+	// Kind names the store ("kubo" or "embedded") for /healthz.
+	Kind() string
+	// Ping reports whether the store answers. EUNAVAILABLE when it does not.
+	Ping(ctx context.Context) error
+}
+
+// Database is what the server needs of the SQLite store.
+type Database interface {
+	// Ping reports whether the database answers a query.
+	Ping(ctx context.Context) error
+}
+
+// Server serves Banx's HTTP API and pages.
+type Server struct {
+	// Addr is the address to listen on, host:port; ":0" picks a free port.
+	Addr string
+	// Store is the content store behind /ipfs/ and the content API.
+	Store ContentStore
+	// DB is the local database.
+	DB Database
+	// Logger receives one line per request and the detail of internal errors.
+	Logger *slog.Logger
+	// OperatorTokenHash is the SHA-256 of the operator's bearer token. Only the
+	// hash is kept in memory, so a heap dump or log line cannot leak the token.
+	OperatorTokenHash [sha256.Size]byte
+	// MaxBodyBytes bounds every request body; larger bodies get 413.
+	MaxBodyBytes int64
+
+	ln     net.Listener
+	server *http.Server
+	engine *gin.Engine
+}
+
+// Open builds the routes, starts listening and serves in the background.
+func (s *Server) Open() error {
+	if s.Store == nil || s.DB == nil || s.Logger == nil {
+		return errors.New("http server needs Store, DB and Logger")
+	}
+	if s.MaxBodyBytes <= 0 {
+		s.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s.engine = gin.New()
+	s.engine.HandleMethodNotAllowed = true
+	s.routes()
+
+	ln, err := net.Listen("tcp", s.Addr)
+	if err != nil {
+		return banx.Wrap(banx.EUNAVAILABLE, err, "listen on %s", s.Addr)
+	}
+	s.ln = ln
+	s.server = &http.Server{
+		Handler:           s.engine,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
+	}
+	go s.server.Serve(ln)
+	return nil
+}
+
+// Handler returns the routed engine, for tests that drive it without a socket.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// URL returns the base URL the server listens on.
+func (s *Server) URL() string {
+	if s.ln == nil {
+		return ""
+	}
+	return "http://" + s.ln.Addr().String()
+}
+
+// Close stops accepting requests and waits for those in flight until ctx ends.
+func (s *Server) Close(ctx context.Context) error {
+	if s.server == nil {
+		return nil
+	}
+	return s.server.Shutdown(ctx)
+}
+
+// DefaultMaxBodyBytes fits the largest item Banx accepts (a 10 MiB image) plus
+// multipart overhead.
+const DefaultMaxBodyBytes = 11 << 20
