@@ -25,8 +25,8 @@ const Version = "banx.manifest/1"
 // Limits of the format (contracts/manifest.md). "Characters" are Unicode code
 // points; exceeding a maximum is reported with banx.ETOOLARGE.
 const (
-	MaxManifestBytes     = 4 << 20  // a manifest document as received by Parse
-	MaxMarkdownBytes     = 2 << 20  // an article file as read by ParseMarkdown
+	MaxManifestBytes     = 4 << 20 // a manifest document as received by Parse
+	MaxMarkdownBytes     = 2 << 20 // an article file as read by ParseMarkdown
 	MaxFrontMatterBytes  = 256 << 10
 	MaxTitleChars        = 200
 	MaxSummaryChars      = 500
