@@ -2,6 +2,7 @@ package xrpl
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"regexp"
 	"sync"
@@ -47,6 +48,9 @@ func (t *rpcTransport) do(ctx context.Context, req request) (map[string]any, err
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		if isDecodeError(err) {
+			return nil, malformed(t.url, req.Method(), err)
+		}
 		return nil, unreachable(t.url, req.Method(), err)
 	}
 	r, ok := res.(*rpc.Response)
@@ -57,6 +61,14 @@ func (t *rpcTransport) do(ctx context.Context, req request) (map[string]any, err
 }
 
 func (t *rpcTransport) close() error { return nil }
+
+// isDecodeError reports an answer that arrived but is not the JSON the API promises.
+func isDecodeError(err error) bool {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	return errors.As(err, &se) || errors.As(err, &te) ||
+		errors.Is(err, rpc.ErrResponseErrorFieldIsNotAString) || errors.Is(err, rpc.ErrResponseTooLarge)
+}
 
 // wsTransport is the WebSocket API through xrpl-go's websocket client. The library
 // reconnects by itself a few times; when it has given up, the next request dials again.
