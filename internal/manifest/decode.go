@@ -170,19 +170,21 @@ func (md *Media) decodeMember(d *jsonDecoder) func(key, field string) *issue {
 // (encoding/json keeps the last one silently), and nothing unexpected is
 // skipped over.
 type jsonDecoder struct {
-	dec *json.Decoder
+	dec     *json.Decoder
+	started bool // a token was read: io.EOF now means a truncated document
 }
 
 func (d *jsonDecoder) token() (json.Token, *issue) {
 	t, err := d.dec.Token()
 	if err == nil {
+		d.started = true
 		return t, nil
 	}
 	var syntax *json.SyntaxError
 	switch {
-	case errors.Is(err, io.EOF):
+	case errors.Is(err, io.EOF) && !d.started:
 		return nil, invalid("", "invalid JSON: empty document")
-	case errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return nil, invalid("", "invalid JSON: unexpected end of document")
 	case errors.As(err, &syntax):
 		return nil, invalid("", "invalid JSON at byte offset %d: %s", syntax.Offset, syntax.Error())

@@ -117,7 +117,10 @@ func splitFrontMatter(data []byte) (front []byte, body string, bodyLine int, is 
 				raw = string(after)
 			}
 			trimmed := strings.TrimLeftFunc(raw, unicode.IsSpace)
-			bodyLine = line + 1 + strings.Count(raw[:len(raw)-len(trimmed)], "\n")
+			bodyLine = line + 1
+			if trimmed != "" {
+				bodyLine += strings.Count(raw[:len(raw)-len(trimmed)], "\n")
+			}
 			return front, strings.TrimRightFunc(trimmed, unicode.IsSpace), bodyLine, nil
 		}
 		offset += len(text) + 1
@@ -127,6 +130,10 @@ func splitFrontMatter(data []byte) (front []byte, body string, bodyLine int, is 
 }
 
 var yamlLinePrefix = regexp.MustCompile(`^yaml: line ([0-9]+): `)
+
+// yamlParserError matches the messages of yaml's parser (not its scanner):
+// those carry a 0-based line, the scanner's a 1-based one.
+var yamlParserError = regexp.MustCompile(`^did not find expected (key|node content|'-' indicator|',' or '\]'|',' or '\}'|<document start>)`)
 
 // decodeFrontMatter fills m from the YAML front matter and records in lines the
 // file line of every field it meets. Front matter starts on file line 2.
@@ -141,8 +148,11 @@ func decodeFrontMatter(front []byte, m *Manifest, lines map[string]int) *issue {
 		line := 1
 		if sm := yamlLinePrefix.FindStringSubmatch(msg); sm != nil {
 			n, _ := strconv.Atoi(sm[1])
-			line = n + 1
 			msg = msg[len(sm[0]):]
+			line = n + 1 // the front matter starts on file line 2
+			if yamlParserError.MatchString(msg) {
+				line++
+			}
 		}
 		return atFileLine(invalid("front matter", "%s", strings.TrimPrefix(msg, "yaml: ")), line)
 	}
