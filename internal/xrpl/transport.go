@@ -74,13 +74,20 @@ func isDecodeError(err error) bool {
 // reconnects by itself a few times; when it has given up, the next request dials again.
 type wsTransport struct {
 	url    string
-	mu     sync.Mutex // serialises Connect, which the library requires
+	mu     sync.Mutex // serialises Connect and Disconnect, as the library requires
+	closed bool
 	client *websocket.Client
 }
+
+// errClosed answers requests on a Client that was closed.
+var errClosed = errors.New("client closed")
 
 func (t *wsTransport) connect() error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.closed {
+		return errClosed
+	}
 	if t.client.IsConnected() {
 		return nil
 	}
@@ -116,6 +123,7 @@ func (t *wsTransport) do(ctx context.Context, req request) (map[string]any, erro
 func (t *wsTransport) close() error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.closed = true
 	return t.client.Disconnect()
 }
 
