@@ -86,8 +86,9 @@ type Client struct {
 	t    transport
 	opts options
 
-	mu   sync.Mutex
-	info ServerInfo // learned at Dial, refreshed by every ServerInfo call
+	mu       sync.Mutex
+	info     ServerInfo             // learned at Dial, refreshed by every ServerInfo call
+	accounts map[string]*sync.Mutex // per-account submission locks
 }
 
 // Dial connects to the node at rawURL: http(s):// uses JSON-RPC, ws(s):// the

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 
 	"github.com/Peersyst/xrpl-go/pkg/typecheck"
 	"github.com/Peersyst/xrpl-go/xrpl/queries/common"
@@ -186,12 +187,37 @@ func (c *Client) Submit(ctx context.Context, blob string) (*SubmitResult, error)
 }
 
 // SubmitAndWait autofills, signs, submits and waits for tx: see SubmitSignedAndWait.
+// Calls for the same account through one Client are serialised from autofill to
+// submission, so concurrent callers get consecutive sequence numbers.
 func (c *Client) SubmitAndWait(ctx context.Context, tx Flattener, w *wallet.Wallet) (*Transaction, error) {
+	if w == nil {
+		return nil, banx.Errorf(banx.EINVALID, "transaction and wallet are required")
+	}
+	unlock := c.lockAccount(w.ClassicAddress.String())
 	s, err := c.Prepare(ctx, tx, w)
 	if err != nil {
+		unlock()
 		return nil, err
 	}
-	return c.SubmitSignedAndWait(ctx, s)
+	res, err := c.Submit(ctx, s.Blob)
+	unlock()
+	return c.afterSubmit(ctx, s, res, err)
+}
+
+// lockAccount serialises sequence-number allocation for one account.
+func (c *Client) lockAccount(addr string) (unlock func()) {
+	c.mu.Lock()
+	if c.accounts == nil {
+		c.accounts = map[string]*sync.Mutex{}
+	}
+	m, ok := c.accounts[addr]
+	if !ok {
+		m = &sync.Mutex{}
+		c.accounts[addr] = m
+	}
+	c.mu.Unlock()
+	m.Lock()
+	return m.Unlock
 }
 
 // SubmitSignedAndWait submits s and waits until its outcome is final, following
@@ -209,6 +235,11 @@ func (c *Client) SubmitSignedAndWait(ctx context.Context, s *SignedTx) (*Transac
 		return nil, banx.Errorf(banx.EINVALID, "signed transaction with blob, hash and LastLedgerSequence required")
 	}
 	res, err := c.Submit(ctx, s.Blob)
+	return c.afterSubmit(ctx, s, res, err)
+}
+
+// afterSubmit applies the finality rules to a submission's provisional answer.
+func (c *Client) afterSubmit(ctx context.Context, s *SignedTx, res *SubmitResult, err error) (*Transaction, error) {
 	if err != nil && !isUnavailable(err) {
 		return nil, err
 	}
