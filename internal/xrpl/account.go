@@ -145,9 +145,9 @@ type wireLine struct {
 	FreezePeer     bool    `json:"freeze_peer"`
 }
 
-// linesPageSize is how many lines each account_lines page asks for (rippled allows
-// 10..400).
-const linesPageSize = 200
+// defaultLinesPageSize is how many lines each account_lines page asks for (rippled
+// allows 10..400).
+const defaultLinesPageSize = 200
 
 // maxLinePages bounds paging so a server that keeps returning markers cannot keep
 // the caller forever.
@@ -169,7 +169,7 @@ func (c *Client) AccountLines(ctx context.Context, address, peer string) ([]Trus
 		Account:     types.Address(address),
 		Peer:        types.Address(peer),
 		LedgerIndex: common.Validated,
-		Limit:       linesPageSize,
+		Limit:       c.opts.linesPageSize,
 	}
 	var lines []TrustLine
 	var prevMarker any

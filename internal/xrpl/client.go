@@ -45,14 +45,15 @@ const (
 type Option func(*options)
 
 type options struct {
-	httpClient   *http.Client
-	timeout      time.Duration
-	ledgerOffset uint32
-	pollInterval time.Duration
-	autoAccept   bool
-	maxFee       uint64
-	readRetries  int
-	logger       *slog.Logger
+	httpClient    *http.Client
+	timeout       time.Duration
+	ledgerOffset  uint32
+	pollInterval  time.Duration
+	autoAccept    bool
+	maxFee        uint64
+	readRetries   int
+	linesPageSize int
+	logger        *slog.Logger
 }
 
 // WithHTTPClient shares an *http.Client (and its connection pool) between clients.
@@ -96,11 +97,12 @@ type Client struct {
 // An unreachable node is banx.EUNAVAILABLE; a malformed URL or option is banx.EINVALID.
 func Dial(ctx context.Context, rawURL string, opts ...Option) (*Client, error) {
 	o := options{
-		timeout:      DefaultTimeout,
-		ledgerOffset: DefaultLedgerOffset,
-		pollInterval: DefaultPollInterval,
-		maxFee:       DefaultMaxFee,
-		readRetries:  defaultReadRetries,
+		timeout:       DefaultTimeout,
+		ledgerOffset:  DefaultLedgerOffset,
+		pollInterval:  DefaultPollInterval,
+		maxFee:        DefaultMaxFee,
+		readRetries:   defaultReadRetries,
+		linesPageSize: defaultLinesPageSize,
 	}
 	for _, opt := range opts {
 		opt(&o)

@@ -3,6 +3,7 @@ package xrpl_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/Peersyst/xrpl-go/xrpl/transaction"
@@ -376,4 +377,37 @@ func TestNetworkID(t *testing.T) {
 			t.Fatalf("%+v, %v", tx, err)
 		}
 	})
+}
+
+func TestAccountLinesPaging(t *testing.T) {
+	l := startLedger(t, nil)
+	for name, url := range map[string]string{"http": l.HTTPURL, "ws": l.WSURL} {
+		t.Run(name, func(t *testing.T) {
+			ctx := testContext(t)
+			c := dial(t, url, xrpl.WithLinesPageSize(10))
+			issuer := fund(t, ctx, c, 30_000_000, secp)
+			holder := fund(t, ctx, c, 30_000_000, ed25519)
+			const n = 25
+			for i := range n {
+				trust := &transaction.TrustSet{LimitAmount: types.IssuedCurrencyAmount{
+					Currency: fmt.Sprintf("C%02d", i), Issuer: issuer.ClassicAddress, Value: "1000"}}
+				if _, err := c.SubmitAndWait(ctx, trust, holder); err != nil {
+					t.Fatalf("TrustSet %d: %v", i, err)
+				}
+			}
+			for _, acct := range []string{holder.ClassicAddress.String(), issuer.ClassicAddress.String()} {
+				lines, err := c.AccountLines(ctx, acct, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				seen := map[string]bool{}
+				for _, line := range lines {
+					seen[line.Currency] = true
+				}
+				if len(lines) != n || len(seen) != n {
+					t.Errorf("%s: %d lines, %d distinct currencies; want %d over 3 pages", acct, len(lines), len(seen), n)
+				}
+			}
+		})
+	}
 }
