@@ -3,6 +3,8 @@ package amount_test
 import (
 	"errors"
 	"math"
+	"math/big"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/banxmedia/banx/internal/amount"
@@ -264,4 +266,70 @@ func TestMulRatio(t *testing.T) {
 			t.Fatalf("err = %v, want ErrOverflow", err)
 		}
 	})
+}
+
+// roundHalfEven is an independent oracle: the exact value s * 10^e rounded to
+// 16 significant digits, to nearest with ties to even, then limited to the IOU
+// range. It is what rippled's Number computes except at the "cusp" (see
+// TestAdd).
+func roundHalfEven(t *testing.T, s *big.Int, e int) (amount.IOU, error) {
+	t.Helper()
+	neg := s.Sign() < 0
+	m := new(big.Int).Abs(s)
+	if m.Sign() == 0 {
+		return amount.IOU{}, nil
+	}
+	if d := len(m.String()) - 16; d > 0 {
+		p := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(d)), nil)
+		q, r := new(big.Int).QuoRem(m, p, new(big.Int))
+		switch c := new(big.Int).Lsh(r, 1).Cmp(p); {
+		case c > 0, c == 0 && q.Bit(0) == 1:
+			q.Add(q, big.NewInt(1))
+		}
+		m, e = q, e+d
+	}
+	v := m.Int64()
+	if neg {
+		v = -v
+	}
+	return amount.FromParts(v, e)
+}
+
+func TestAddMatchesExactRounding(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	mantissa := func() int64 {
+		m := 1_000_000_000_000_000 + rng.Int64N(9_000_000_000_000_000)
+		if rng.IntN(2) == 0 {
+			m = -m
+		}
+		return m
+	}
+	cusps := 0
+	for range 50_000 {
+		e1 := rng.IntN(60) - 40
+		e2 := e1 + rng.IntN(24) - 12
+		a, b := parts(t, mantissa(), e1), parts(t, mantissa(), e2)
+		got, err := amount.Add(a, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		emin := min(a.Exponent(), b.Exponent())
+		sum := new(big.Int).Mul(big.NewInt(a.Mantissa()), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(a.Exponent()-emin)), nil))
+		sum.Add(sum, new(big.Int).Mul(big.NewInt(b.Mantissa()), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(b.Exponent()-emin)), nil)))
+		want, err := roundHalfEven(t, sum, emin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Equal(want) {
+			continue
+		}
+		// rippled keeps the exponent of the larger operand when a difference
+		// lands on 10^15 (or one below it after rounding down).
+		if m := got.Mantissa(); (m == 1e15 || m == -1e15 || m == 9999999999999990 || m == -9999999999999990) && a.Sign() != b.Sign() {
+			cusps++
+			continue
+		}
+		t.Fatalf("Add(%v, %v) = %v, exact rounding gives %v", a, b, got, want)
+	}
+	t.Logf("%d cusp results", cusps)
 }
