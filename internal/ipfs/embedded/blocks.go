@@ -18,28 +18,27 @@ import (
 // naming the same dag-pb bytes find the same block. The codec comes from the CID
 // the caller asked for.
 
-// schema creates the two tables. Blocks are immutable and never deleted, so no
-// reference counts or garbage collection state is kept; pins are recorded so that
-// a future collector, or a move to Kubo, knows what must be kept.
+// schema creates the one table. Blocks are immutable and never deleted, so no
+// reference counts or garbage collection state is kept. A recursive pin is a flag
+// on its root block rather than a row elsewhere: an add then costs one statement,
+// which matters when the writer is the bottleneck. Pins are recorded so that a
+// future collector, or a move to Kubo, knows what must be kept.
 const schema = `
 CREATE TABLE blocks (
-	mh   BLOB PRIMARY KEY, -- multihash of data; every read re-hashes data against it
-	data BLOB NOT NULL
-);
-CREATE TABLE pins (
-	mh        BLOB PRIMARY KEY, -- multihash of the pinned root
-	cid       TEXT NOT NULL,    -- the root CID as pinned, for listing
-	pinned_at TEXT NOT NULL     -- RFC 3339 UTC
-);
+	mh     BLOB PRIMARY KEY,           -- multihash of data; every read re-hashes data against it
+	data   BLOB NOT NULL,
+	pinned INTEGER NOT NULL DEFAULT 0  -- 1: this block is the root of a recursive pin
+) STRICT;
 `
 
 // schemaVersion is kept in PRAGMA user_version.
 const schemaVersion = 1
 
 // migrate creates the schema in a new file and refuses a file from a newer Banx.
+// It runs before the writer starts, so it uses the write connection directly.
 func (s *Store) migrate(ctx context.Context) error {
 	var v int
-	if err := s.write.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
 		return banx.Wrap(banx.EUNAVAILABLE, err, "read schema version of %s", s.path)
 	}
 	switch {
@@ -48,13 +47,30 @@ func (s *Store) migrate(ctx context.Context) error {
 	case v > schemaVersion:
 		return banx.Errorf(banx.EINTERNAL, "%s has schema version %d; this Banx knows up to %d", s.path, v, schemaVersion)
 	}
-	return s.withTx(ctx, func(tx *sql.Tx) error {
+	return s.runTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, schema); err != nil {
-			return fmt.Errorf("create schema in %s: %w", s.path, err)
+			return banx.Wrap(banx.EUNAVAILABLE, err, "create schema in %s", s.path)
 		}
 		_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion))
 		return err
 	})
+}
+
+// prepare prepares the writer's statements on its connection.
+func (s *Store) prepare(ctx context.Context) error {
+	var err error
+	// A block already stored is left alone (its bytes are the same by
+	// definition), except that a pin is added to it if asked for.
+	s.insBlock, err = s.db.PrepareContext(ctx, `INSERT INTO blocks (mh, data, pinned) VALUES (?, ?, ?)
+		ON CONFLICT (mh) DO UPDATE SET pinned = 1 WHERE excluded.pinned = 1 AND pinned = 0`)
+	if err != nil {
+		return banx.Wrap(banx.EINTERNAL, err, "prepare block insert on %s", s.path)
+	}
+	s.setPin, err = s.db.PrepareContext(ctx, "UPDATE blocks SET pinned = 1 WHERE mh = ? AND pinned = 0")
+	if err != nil {
+		return banx.Wrap(banx.EINTERNAL, err, "prepare pin update on %s", s.path)
+	}
+	return nil
 }
 
 // querier is satisfied by *sql.DB and *sql.Tx, so a transaction can read the
@@ -95,13 +111,13 @@ func hasBlock(ctx context.Context, q querier, c cid.Cid) (bool, error) {
 	return true, nil
 }
 
-// putBlock stores a block unless a block with its multihash is already there.
-func putBlock(ctx context.Context, tx *sql.Tx, c cid.Cid, data []byte) error {
+// putBlock stores a block unless a block with its multihash is already there,
+// and pins it if pinned is set.
+func (s *Store) putBlock(ctx context.Context, tx *sql.Tx, c cid.Cid, data []byte, pinned bool) error {
 	if data == nil {
 		data = []byte{} // the empty file's block: a nil slice would be stored as NULL
 	}
-	_, err := tx.ExecContext(ctx, "INSERT INTO blocks (mh, data) VALUES (?, ?) ON CONFLICT (mh) DO NOTHING", []byte(c.Hash()), data)
-	if err != nil {
+	if _, err := tx.StmtContext(ctx, s.insBlock).ExecContext(ctx, []byte(c.Hash()), data, pinned); err != nil {
 		return banx.Wrap(banx.EUNAVAILABLE, err, "write block %s", c)
 	}
 	return nil

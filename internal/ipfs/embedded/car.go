@@ -118,7 +118,7 @@ func (s *Store) ImportCAR(ctx context.Context, r io.Reader) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = s.withTx(ctx, func(tx *sql.Tx) error {
+	err = s.exclusive(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for {
 			c, data, err := cr.Next()
 			if err == io.EOF {
@@ -127,7 +127,7 @@ func (s *Store) ImportCAR(ctx context.Context, r io.Reader) ([]string, error) {
 			if err != nil {
 				return err
 			}
-			if err := putBlock(ctx, tx, c, data); err != nil {
+			if err := s.putBlock(ctx, tx, c, data, false); err != nil {
 				return err
 			}
 		}

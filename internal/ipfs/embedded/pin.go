@@ -18,7 +18,7 @@ func (s *Store) Pinned(ctx context.Context, c string) (bool, error) {
 		return false, err
 	}
 	var one int
-	err = s.read.QueryRowContext(ctx, "SELECT 1 FROM pins WHERE mh = ?", []byte(id.Hash())).Scan(&one)
+	err = s.read.QueryRowContext(ctx, "SELECT 1 FROM blocks WHERE mh = ? AND pinned = 1", []byte(id.Hash())).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -36,7 +36,7 @@ func (s *Store) Pin(ctx context.Context, c string) error {
 	if err != nil {
 		return err
 	}
-	return s.withTx(ctx, func(tx *sql.Tx) error {
+	return s.exclusive(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := walkDAG(ctx, tx, id, nil); err != nil {
 			return err
 		}
@@ -44,12 +44,9 @@ func (s *Store) Pin(ctx context.Context, c string) error {
 	})
 }
 
-// pin records a pin on root inside tx; pinning twice keeps the first record.
+// pin marks the stored root block as pinned inside tx; pinning twice is harmless.
 func (s *Store) pin(ctx context.Context, tx *sql.Tx, root cid.Cid) error {
-	_, err := tx.ExecContext(ctx,
-		"INSERT INTO pins (mh, cid, pinned_at) VALUES (?, ?, ?) ON CONFLICT (mh) DO NOTHING",
-		[]byte(root.Hash()), root.String(), s.Now().UTC().Format("2006-01-02T15:04:05.000000000Z07:00"))
-	if err != nil {
+	if _, err := tx.StmtContext(ctx, s.setPin).ExecContext(ctx, []byte(root.Hash())); err != nil {
 		return banx.Wrap(banx.EUNAVAILABLE, err, "pin %s", root)
 	}
 	return nil

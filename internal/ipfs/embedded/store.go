@@ -20,7 +20,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"time"
+	"sync"
 
 	"github.com/banxmedia/banx/internal/banx"
 	"github.com/banxmedia/banx/internal/ipfs"
@@ -31,7 +31,6 @@ import (
 	"github.com/ipfs/boxo/ipld/unixfs/importer/helpers"
 	uio "github.com/ipfs/boxo/ipld/unixfs/io"
 	"github.com/ipfs/go-cid"
-	format "github.com/ipfs/go-ipld-format"
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
 
@@ -40,13 +39,17 @@ const FileName = "blocks.db"
 
 // Store is an embedded content store. It is safe for concurrent use.
 type Store struct {
-	// Now stamps pins; tests may replace it.
-	Now func() time.Time
-
 	path     string
 	settings ipfs.ImportSettings
 	read     *sql.DB // a pool: readers run beside the writer in WAL mode
-	write    *sql.DB // one connection: SQLite has one writer, so writers queue here, not on SQLITE_BUSY
+	db       *sql.DB // one connection, owned by the writer goroutine after Open
+
+	insBlock, setPin *sql.Stmt // prepared once: preparing costs as much as running them
+
+	writes     chan *writeReq
+	quit       chan struct{}
+	writerDone chan struct{}
+	closeOnce  sync.Once
 }
 
 // Open opens the store in dir, creating the directory and the database if needed.
@@ -61,23 +64,31 @@ func Open(dir string) (*Store, error) {
 	if err != nil {
 		return nil, banx.Wrap(banx.EINTERNAL, err, "load IPFS import contract")
 	}
-	s := &Store{Now: time.Now, path: filepath.Join(dir, FileName), settings: settings}
-	if s.write, err = openPool(s.path, "immediate", 1); err != nil {
+	s := &Store{
+		path: filepath.Join(dir, FileName), settings: settings,
+		writes: make(chan *writeReq), quit: make(chan struct{}), writerDone: make(chan struct{}),
+	}
+	if s.db, err = openPool(s.path, "immediate", 1); err != nil {
 		return nil, err
 	}
 	if s.read, err = openPool(s.path, "deferred", 8); err != nil {
-		s.Close()
+		s.closeDBs()
 		return nil, err
 	}
 	ctx := context.Background()
-	if err := s.write.PingContext(ctx); err != nil {
-		s.Close()
+	if err := s.db.PingContext(ctx); err != nil {
+		s.closeDBs()
 		return nil, banx.Wrap(banx.EUNAVAILABLE, err, "open embedded IPFS store %s", s.path)
 	}
 	if err := s.migrate(ctx); err != nil {
-		s.Close()
+		s.closeDBs()
 		return nil, err
 	}
+	if err := s.prepare(ctx); err != nil {
+		s.closeDBs()
+		return nil, err
+	}
+	go s.runWriter()
 	return s, nil
 }
 
@@ -105,14 +116,27 @@ func (s *Store) Kind() string { return "embedded" }
 // Path returns the SQLite file holding the blocks.
 func (s *Store) Path() string { return s.path }
 
-// Close closes the database. It is safe on a partly opened store.
+// Close stops the writer, waiting for the write in progress, and closes the
+// database. Calls made after Close fail with EUNAVAILABLE.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		close(s.quit)
+		<-s.writerDone
+	})
+	return s.closeDBs()
+}
+
+func (s *Store) closeDBs() error {
 	var errs []error
-	if s.read != nil {
-		errs = append(errs, s.read.Close())
+	for _, st := range []*sql.Stmt{s.insBlock, s.setPin} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
 	}
-	if s.write != nil {
-		errs = append(errs, s.write.Close())
+	for _, db := range []*sql.DB{s.read, s.db} {
+		if db != nil {
+			errs = append(errs, db.Close())
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -127,13 +151,13 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // Add imports r as one UnixFS file with the contract's settings, stores its
-// blocks, pins it and returns its CID, all in one transaction. Errors:
-// EUNAVAILABLE (disk), or the code of the error r itself returned.
+// blocks, pins it and returns its CID; blocks and pin commit together or not at
+// all. Errors: EUNAVAILABLE (disk), or the code of the error r itself returned.
 func (s *Store) Add(ctx context.Context, r io.Reader) (string, error) {
-	w := &blockWriter{s: s, ctx: ctx}
-	defer w.rollback()
+	col := &collector{dir: filepath.Dir(s.path)}
+	defer col.discard()
 	params := helpers.DagBuilderParams{
-		Dagserv:    w,
+		Dagserv:    col,
 		RawLeaves:  s.settings.RawLeaves,
 		Maxlinks:   s.settings.MaxLinks,
 		CidBuilder: s.settings.CIDBuilder,
@@ -146,7 +170,23 @@ func (s *Store) Add(ctx context.Context, r io.Reader) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("add: %w", err)
 	}
-	if err := w.commit(root.Cid()); err != nil {
+	if col.err != nil {
+		return "", col.err
+	}
+	if col.spool == nil {
+		if err := col.markRoot(root.Cid()); err != nil {
+			return "", err
+		}
+		err = s.write(ctx, &writeReq{blocks: col.blocks, size: col.size})
+	} else {
+		err = s.exclusive(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			if err := col.replay(func(c cid.Cid, data []byte) error { return s.putBlock(ctx, tx, c, data, false) }); err != nil {
+				return err
+			}
+			return s.pin(ctx, tx, root.Cid())
+		})
+	}
+	if err != nil {
 		return "", err
 	}
 	return root.Cid().String(), nil
@@ -215,121 +255,4 @@ func notAFile(id fmt.Stringer, err error) error {
 		return banx.Wrap(banx.EINVALID, err, "cid %s names a directory, not a file", id)
 	}
 	return banx.Wrap(banx.EINVALID, err, "cid %s does not name a UnixFS file: %v", id, err)
-}
-
-// withTx runs fn in one write transaction, committing only if fn succeeds.
-func (s *Store) withTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.write.BeginTx(ctx, nil)
-	if err != nil {
-		return banx.Wrap(banx.EUNAVAILABLE, err, "begin transaction on %s", s.path)
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return banx.Wrap(banx.EUNAVAILABLE, err, "commit to %s", s.path)
-	}
-	return nil
-}
-
-// blockWriter receives the importer's nodes. Small files (the common case) are
-// hashed and chunked entirely outside the write lock and written in one short
-// transaction; a file larger than flushBytes opens the transaction early and
-// streams into it, so memory stays bounded whatever the file size.
-type blockWriter struct {
-	s       *Store
-	ctx     context.Context // the caller's: the importer passes its own context.TODO
-	pending []format.Node
-	size    int
-	tx      *sql.Tx
-}
-
-// flushBytes is how much block data an add buffers before it takes the write lock.
-const flushBytes = 4 << 20
-
-var _ format.DAGService = (*blockWriter)(nil)
-
-// Add buffers nd and flushes once the buffer is full.
-func (w *blockWriter) Add(_ context.Context, nd format.Node) error {
-	w.pending = append(w.pending, nd)
-	w.size += len(nd.RawData())
-	if w.size >= flushBytes {
-		return w.flush()
-	}
-	return nil
-}
-
-// AddMany adds nodes in order.
-func (w *blockWriter) AddMany(ctx context.Context, nds []format.Node) error {
-	for _, nd := range nds {
-		if err := w.Add(ctx, nd); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// flush writes the buffered blocks into the add's transaction, opening it first.
-func (w *blockWriter) flush() error {
-	if w.tx == nil {
-		tx, err := w.s.write.BeginTx(w.ctx, nil)
-		if err != nil {
-			return banx.Wrap(banx.EUNAVAILABLE, err, "begin transaction on %s", w.s.path)
-		}
-		w.tx = tx
-	}
-	for _, nd := range w.pending {
-		if err := putBlock(w.ctx, w.tx, nd.Cid(), nd.RawData()); err != nil {
-			return err
-		}
-	}
-	w.pending, w.size = w.pending[:0], 0
-	return nil
-}
-
-// commit writes what is left, pins root and commits.
-func (w *blockWriter) commit(root cid.Cid) error {
-	if err := w.flush(); err != nil {
-		return err
-	}
-	if err := w.s.pin(w.ctx, w.tx, root); err != nil {
-		return err
-	}
-	err := w.tx.Commit()
-	w.tx = nil
-	if err != nil {
-		return banx.Wrap(banx.EUNAVAILABLE, err, "commit to %s", w.s.path)
-	}
-	return nil
-}
-
-// rollback abandons an unfinished add; after commit it does nothing.
-func (w *blockWriter) rollback() {
-	if w.tx != nil {
-		w.tx.Rollback()
-		w.tx = nil
-	}
-}
-
-// Get is required by format.DAGService; the importer never reads back.
-func (w *blockWriter) Get(ctx context.Context, c cid.Cid) (format.Node, error) {
-	return nil, format.ErrNotFound{Cid: c}
-}
-
-// GetMany is required by format.DAGService; the importer never reads back.
-func (w *blockWriter) GetMany(ctx context.Context, cids []cid.Cid) <-chan *format.NodeOption {
-	out := make(chan *format.NodeOption)
-	close(out)
-	return out
-}
-
-// Remove is required by format.DAGService; blocks are never removed.
-func (w *blockWriter) Remove(context.Context, cid.Cid) error {
-	return errors.New("embedded store: blocks are never removed")
-}
-
-// RemoveMany is required by format.DAGService; blocks are never removed.
-func (w *blockWriter) RemoveMany(context.Context, []cid.Cid) error {
-	return errors.New("embedded store: blocks are never removed")
 }

@@ -1,0 +1,61 @@
+package ipfs_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+// benchWorkers is the number of concurrent writers: about what a busy Banx node
+// sees when many authors publish at once.
+const benchWorkers = 8
+
+// BenchmarkAdd4KiB adds distinct 4 KiB documents (pinned, with the contract's
+// settings) from 8 goroutines and reports documents per second. Both stores run in
+// the same invocation so their figures are comparable:
+//
+//	go test ./internal/ipfs -run '^$' -bench Add4KiB -benchtime 5000x
+func BenchmarkAdd4KiB(b *testing.B) {
+	k, e := openStores(b)
+	for _, s := range []store{k, e} {
+		b.Run(s.Kind(), func(b *testing.B) {
+			benchmarkAdd(b, s)
+		})
+	}
+}
+
+// benchmarkAdd runs exactly benchWorkers goroutines (RunParallel would tie their
+// number to GOMAXPROCS) that share b.N adds between them.
+func benchmarkAdd(b *testing.B, s store) {
+	ctx := context.Background()
+	base := randomBytes(7, 4<<10)
+	var next atomic.Int64
+	salt := uint64(len(s.Kind())) << 40 // each store gets its own documents
+	b.SetBytes(4 << 10)
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	for range benchWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			doc := bytes.Clone(base)
+			for {
+				i := next.Add(1)
+				if i > int64(b.N) {
+					return
+				}
+				// distinct content, so every add stores a new block
+				binary.LittleEndian.PutUint64(doc, salt+uint64(i)+uint64(b.N)<<20)
+				if _, err := s.Add(ctx, bytes.NewReader(doc)); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+}

@@ -1,0 +1,135 @@
+package embedded
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/banxmedia/banx/internal/banx"
+	"github.com/ipfs/go-cid"
+)
+
+// All writes go through one goroutine that owns SQLite's single write
+// connection. Small adds arriving together are committed in one transaction
+// (group commit): with many authors publishing at once, the fixed cost of a
+// transaction, not the blocks, is what limits a SQLite writer, and sharing it is
+// how the store reaches tens of thousands of documents per second. Adds still
+// return only after their own commit.
+
+// maxBatchRequests and maxBatchBytes bound one group commit, so a burst cannot
+// make a transaction, or the memory queued behind it, grow without limit.
+const (
+	maxBatchRequests = 256
+	maxBatchBytes    = 16 << 20
+)
+
+// block is a checked block on its way to the database.
+type block struct {
+	c      cid.Cid
+	data   []byte
+	pinned bool // the root of an add
+}
+
+// writeReq is one unit of work for the writer. A request with blocks may share a transaction with others; a request with fn runs alone in its own
+// transaction, so its failure (an incomplete CAR, say) cannot undo anyone else's.
+type writeReq struct {
+	blocks []block
+	size   int
+
+	ctx context.Context
+	fn  func(ctx context.Context, tx *sql.Tx) error
+
+	done chan error // buffered: the writer never waits for a requester
+}
+
+// write queues req and waits for its commit.
+func (s *Store) write(ctx context.Context, req *writeReq) error {
+	req.done = make(chan error, 1)
+	if req.ctx == nil {
+		req.ctx = ctx
+	}
+	select {
+	case s.writes <- req:
+	case <-s.quit:
+		return banx.Errorf(banx.EUNAVAILABLE, "embedded IPFS store %s is closed", s.path)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-req.done:
+		return err
+	case <-ctx.Done(): // the work may still commit; the caller has stopped waiting
+		return ctx.Err()
+	}
+}
+
+// exclusive runs fn in a transaction of its own on the writer.
+func (s *Store) exclusive(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	return s.write(ctx, &writeReq{fn: fn})
+}
+
+// runWriter is the writer goroutine. It takes one request, gathers whatever
+// batchable requests are already waiting, and commits them together.
+func (s *Store) runWriter() {
+	defer close(s.writerDone)
+	var next *writeReq
+	for {
+		req := next
+		next = nil
+		if req == nil {
+			select {
+			case req = <-s.writes:
+			case <-s.quit:
+				return
+			}
+		}
+		if req.fn != nil {
+			req.done <- s.runTx(req.ctx, func(tx *sql.Tx) error { return req.fn(req.ctx, tx) })
+			continue
+		}
+		batch := []*writeReq{req}
+		size := req.size
+	gather:
+		for len(batch) < maxBatchRequests && size < maxBatchBytes {
+			select {
+			case r := <-s.writes:
+				if r.fn != nil {
+					next = r // runs alone, right after this batch
+					break gather
+				}
+				batch = append(batch, r)
+				size += r.size
+			default:
+				break gather
+			}
+		}
+		err := s.runTx(context.Background(), func(tx *sql.Tx) error {
+			for _, r := range batch {
+				for _, b := range r.blocks {
+					if err := s.putBlock(context.Background(), tx, b.c, b.data, b.pinned); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		for _, r := range batch {
+			r.done <- err
+		}
+	}
+}
+
+// runTx runs fn in one transaction, committing only if fn succeeds.
+func (s *Store) runTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return banx.Wrap(banx.EUNAVAILABLE, err, "begin transaction on %s", s.path)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return banx.Wrap(banx.EUNAVAILABLE, err, "commit to %s", s.path)
+	}
+	return nil
+}
