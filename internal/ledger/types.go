@@ -1,0 +1,102 @@
+package ledger
+
+import (
+	"bytes"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"sync"
+
+	addresscodec "github.com/Peersyst/xrpl-go/address-codec"
+	"github.com/Peersyst/xrpl-go/binary-codec/types"
+	"github.com/Peersyst/xrpl-go/pkg/crypto"
+)
+
+// Hash is a 256-bit XRPL hash: ledger, transaction and ledger-object ids.
+type Hash [32]byte
+
+// String renders the hash as rippled does: 64 upper-case hex digits.
+func (h Hash) String() string { return strings.ToUpper(hex.EncodeToString(h[:])) }
+
+// IsZero reports whether every byte is zero.
+func (h Hash) IsZero() bool { return h == Hash{} }
+
+// parseHash reads 64 hex digits (any case) into a Hash.
+func parseHash(s string) (Hash, bool) {
+	var h Hash
+	if len(s) != 64 {
+		return h, false
+	}
+	if _, err := hex.Decode(h[:], []byte(s)); err != nil {
+		return h, false
+	}
+	return h, true
+}
+
+// AccountID is the 20-byte identifier behind a classic address.
+type AccountID [20]byte
+
+// addrCache memoises base58 encoding, which is costly on the hot path.
+var addrCache sync.Map // AccountID -> string
+
+// String renders the classic address (r...).
+func (a AccountID) String() string {
+	if v, ok := addrCache.Load(a); ok {
+		return v.(string)
+	}
+	s, err := addresscodec.EncodeAccountIDToClassicAddress(a[:])
+	if err != nil {
+		return ""
+	}
+	addrCache.Store(a, s)
+	return s
+}
+
+// less orders accounts as rippled does for trust-line low/high sides.
+func (a AccountID) less(b AccountID) bool { return bytes.Compare(a[:], b[:]) < 0 }
+
+// accountOne is rippled's noAccount(), the issuer recorded in a trust line's Balance.
+const accountOneAddress = "rrrrrrrrrrrrrrrrrrrrBZbvji"
+
+// parseAccount decodes a classic address with the address codec.
+func parseAccount(s string) (AccountID, error) {
+	var a AccountID
+	_, id, err := addresscodec.DecodeClassicAddressToAccountID(s)
+	if err != nil {
+		return a, err
+	}
+	if len(id) != 20 {
+		return a, fmt.Errorf("account id of %d bytes", len(id))
+	}
+	copy(a[:], id)
+	return a, nil
+}
+
+// currencyBytes returns the 160-bit currency code of a codec currency string.
+func currencyBytes(code string) ([20]byte, error) {
+	var c [20]byte
+	b, err := (&types.Currency{}).FromJSON(code)
+	if err != nil {
+		return c, err
+	}
+	if len(b) != 20 {
+		return c, fmt.Errorf("currency of %d bytes", len(b))
+	}
+	copy(c[:], b)
+	return c, nil
+}
+
+// sha512Half hashes the concatenation of parts.
+func sha512Half(parts ...[]byte) Hash {
+	var n int
+	for _, p := range parts {
+		n += len(p)
+	}
+	buf := make([]byte, 0, n)
+	for _, p := range parts {
+		buf = append(buf, p...)
+	}
+	var h Hash
+	copy(h[:], crypto.Sha512Half(buf))
+	return h
+}
