@@ -75,8 +75,8 @@ func invalidUTF8Offset(data []byte) int {
 	return len(data)
 }
 
-// decodeMember decodes one top-level member into *m. The receiver is a pointer
-// in disguise: the closure keeps m addressable for the nested decoders.
+// decodeMember returns the decoder of *m's top-level members, for
+// jsonDecoder.object; Source and Media have their own.
 func (m *Manifest) decodeMember(d *jsonDecoder) func(key, field string) *issue {
 	return func(key, field string) *issue {
 		switch key {

@@ -85,7 +85,7 @@ const (
 	RoleInline = "inline"
 )
 
-// ImageTypes are the MIME types an image may have, in the order messages list them.
+// imageTypes are the MIME types an image may have, in the order messages list them.
 var imageTypes = []string{"image/png", "image/jpeg", "image/webp", "image/gif"}
 
 // DigitalSourceTypeBase is the IRI prefix of the IPTC digital source type

@@ -358,7 +358,7 @@ func checkChars(field, s string, multiline bool) *issue {
 		case multiline && r == '\n':
 			line++
 		case multiline && r == '\t':
-		case unicode.Is(unicode.Cc, r):
+		case isControl(r):
 			return atLine(invalid(field, "control character %U not allowed", r), line, multiline)
 		case r == utf8.RuneError:
 			return atLine(invalid(field, "replacement character U+FFFD not allowed"), line, multiline)
@@ -382,6 +382,10 @@ func checkNFC(field, s string, multiline bool) *issue {
 	n, _ := norm.NFC.SpanString(s, true)
 	return atLine(invalid(field, "not in Unicode normalization form NFC"), 1+strings.Count(s[:n], "\n"), multiline)
 }
+
+// isControl reports whether r is in Unicode category Cc, which is exactly
+// U+0000-U+001F and U+007F-U+009F; cheaper than unicode.Is on every rune of a body.
+func isControl(r rune) bool { return r < 0x20 || (r >= 0x7F && r <= 0x9F) }
 
 func atLine(is *issue, line int, multiline bool) *issue {
 	if multiline {
