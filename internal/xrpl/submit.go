@@ -303,7 +303,9 @@ func (c *Client) wait(ctx context.Context, hash string, lls uint32, blob string,
 			}
 			return nil, e
 		}
-		if blob != "" && tx == nil && seen != 0 && l.Index > seen {
+		// Resubmit while the next open ledger can still take it; past that the
+		// answer is a certain tefMAX_LEDGER that would hide the real provisional result.
+		if blob != "" && tx == nil && seen != 0 && l.Index > seen && l.Index < lls {
 			res, err := c.Submit(ctx, blob)
 			switch {
 			case err == nil:
