@@ -68,6 +68,28 @@ func Start(tb testing.TB) *Daemon {
 // StartDaemon starts a daemon and waits until its API answers. It suits TestMain,
 // where one daemon serves a whole package; the caller must call Stop.
 func StartDaemon() (*Daemon, error) {
+	return StartDaemonWithConfig(nil)
+}
+
+// StartWithConfig is Start with repository settings applied before the daemon
+// starts, as by `ipfs config --json <key> <value>`; values are JSON.
+func StartWithConfig(tb testing.TB, config map[string]string) *Daemon {
+	tb.Helper()
+	d, err := StartDaemonWithConfig(config)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := d.Stop(); err != nil {
+			tb.Errorf("stop Kubo daemon: %v", err)
+		}
+	})
+	return d
+}
+
+// StartDaemonWithConfig is StartDaemon with repository settings applied first,
+// for tests that need a daemon configured differently from the test profile.
+func StartDaemonWithConfig(config map[string]string) (*Daemon, error) {
 	bin, err := Binary()
 	if err != nil {
 		return nil, err
@@ -82,6 +104,14 @@ func StartDaemon() (*Daemon, error) {
 	if out, err := init.CombinedOutput(); err != nil {
 		os.RemoveAll(repo)
 		return nil, fmt.Errorf("ipfs init in %s: %v: %s", repo, err, out)
+	}
+	for key, value := range config {
+		cmd := exec.Command(bin, "config", "--json", key, value)
+		cmd.Env = env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			os.RemoveAll(repo)
+			return nil, fmt.Errorf("ipfs config %s %s: %v: %s", key, value, err, out)
+		}
 	}
 	d := &Daemon{Repo: repo, output: &syncBuffer{}, exited: make(chan struct{})}
 	d.cmd = exec.Command(bin, "daemon", "--offline")
