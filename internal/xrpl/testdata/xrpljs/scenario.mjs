@@ -48,14 +48,17 @@ try {
       client.request({ command: 'ledger_accept' }).catch((e) => console.error('ledger_accept:', e.message))
     }, 200)
   }
-  const genesis = Wallet.fromSeed(genesisSeed)
+  // xrpl.js 4 derives ed25519 keys unless told otherwise, whatever the seed says;
+  // the genesis seed is secp256k1.
+  const genesis = Wallet.fromSeed(genesisSeed, { algorithm: 'ecdsa-secp256k1' })
   summary.genesis = genesis.classicAddress
+  check(genesis.classicAddress === 'rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh', `genesis address ${genesis.classicAddress}`)
   const info = await client.request({ command: 'server_info' })
   summary.buildVersion = info.result.info.build_version
   summary.validatedLedger = await client.getLedgerIndex()
 
   // Fund two fresh accounts from genesis: a secp256k1 holder, an ed25519 issuer.
-  const holder = Wallet.generate()
+  const holder = Wallet.generate('ecdsa-secp256k1')
   const issuer = Wallet.generate('ed25519')
   for (const w of [holder, issuer]) {
     await submit(client, genesis, {
