@@ -22,20 +22,20 @@ func entryJSON(k Hash, e sle) map[string]any {
 
 func accountFlags(flags uint32) map[string]any {
 	return map[string]any{
-		"defaultRipple":                 flags&lsfDefaultRipple != 0,
-		"depositAuth":                   flags&lsfDepositAuth != 0,
-		"disableMasterKey":              flags&lsfDisableMaster != 0,
-		"disallowIncomingXRP":           flags&lsfDisallowXRP != 0,
-		"globalFreeze":                  flags&lsfGlobalFreeze != 0,
-		"noFreeze":                      flags&lsfNoFreeze != 0,
-		"passwordSpent":                 flags&lsfPasswordSpent != 0,
-		"requireAuthorization":          flags&lsfRequireAuth != 0,
-		"requireDestinationTag":         flags&lsfRequireDestTag != 0,
-		"disallowIncomingCheck":         flags&0x08000000 != 0,
-		"disallowIncomingNFTokenOffer":  flags&0x04000000 != 0,
-		"disallowIncomingPayChan":       flags&0x10000000 != 0,
-		"disallowIncomingTrustline":     flags&0x20000000 != 0,
-		"allowTrustLineClawback":        flags&0x80000000 != 0,
+		"defaultRipple":                flags&lsfDefaultRipple != 0,
+		"depositAuth":                  flags&lsfDepositAuth != 0,
+		"disableMasterKey":             flags&lsfDisableMaster != 0,
+		"disallowIncomingXRP":          flags&lsfDisallowXRP != 0,
+		"globalFreeze":                 flags&lsfGlobalFreeze != 0,
+		"noFreeze":                     flags&lsfNoFreeze != 0,
+		"passwordSpent":                flags&lsfPasswordSpent != 0,
+		"requireAuthorization":         flags&lsfRequireAuth != 0,
+		"requireDestinationTag":        flags&lsfRequireDestTag != 0,
+		"disallowIncomingCheck":        flags&0x08000000 != 0,
+		"disallowIncomingNFTokenOffer": flags&0x04000000 != 0,
+		"disallowIncomingPayChan":      flags&0x10000000 != 0,
+		"disallowIncomingTrustline":    flags&0x20000000 != 0,
+		"allowTrustLineClawback":       flags&0x80000000 != 0,
 	}
 }
 
@@ -263,7 +263,7 @@ var objectTypes = map[string]string{
 	"did": "DID", "oracle": "Oracle", "credential": "Credential", "mpt_issuance": "MPTokenIssuance",
 	"mptoken": "MPToken", "bridge": "Bridge", "xchain_owned_claim_id": "XChainOwnedClaimID",
 	"xchain_owned_create_account_claim_id": "XChainOwnedCreateAccountClaimID",
-	"permissioned_domain": "PermissionedDomain", "delegate": "Delegate", "vault": "Vault",
+	"permissioned_domain":                  "PermissionedDomain", "delegate": "Delegate", "vault": "Vault",
 }
 
 func (l *Ledger) rpcAccountObjects(c *rpcCall) map[string]any {
