@@ -147,12 +147,13 @@ func TestCARTransfer(t *testing.T) {
 	for i, tt := range sizes {
 		t.Run(tt.name, func(t *testing.T) {
 			k, e := openStores(t)
-			data := randomBytes(uint64(100+i), tt.n)
-			for _, dir := range []struct{ from, to store }{{k, e}, {e, k}} {
-				t.Run(dir.from.Kind()+"To"+dir.to.Kind(), func(t *testing.T) {
-					if dir.from == store(e) { // a fresh input, so Kubo does not hold it already
-						data = randomBytes(uint64(200+i), tt.n)
-					}
+			directions := []struct {
+				from, to store
+				seed     uint64 // distinct inputs, so the target never holds them already
+			}{{k, e, uint64(100 + i)}, {e, k, uint64(200 + i)}}
+			for _, dir := range directions {
+				t.Run(dir.from.Kind()+"_to_"+dir.to.Kind(), func(t *testing.T) {
+					data := randomBytes(dir.seed, tt.n)
 					c, err := dir.from.Add(ctx, bytes.NewReader(data))
 					if err != nil {
 						t.Fatal(err)
