@@ -40,15 +40,21 @@ func ParseDrops(s string) (int64, error) {
 	if p.exponent < 0 {
 		return 0, invalidDrops(s, "XRP must be specified as an integral amount of drops")
 	}
-	digits := strings.TrimLeft(p.digits, "0")
-	if digits == "" {
+	first, n := p.firstSignificant(), p.ndigits()
+	if first == n {
 		return 0, nil
 	}
-	if len(digits)+p.exponent > 18 {
+	if n-first+p.exponent > 18 {
 		return 0, invalidDrops(s, "exceeds the maximum 100000000000000000 drops")
 	}
-	v, err := strconv.ParseInt(digits+strings.Repeat("0", p.exponent), 10, 64)
-	if err != nil || v > MaxDrops {
+	var v int64
+	for i := first; i < n; i++ {
+		v = v*10 + int64(p.digit(i)-'0')
+	}
+	for range p.exponent {
+		v *= 10
+	}
+	if v > MaxDrops {
 		return 0, invalidDrops(s, "exceeds the maximum 100000000000000000 drops")
 	}
 	if p.negative {

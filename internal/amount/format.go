@@ -1,9 +1,6 @@
 package amount
 
-import (
-	"strconv"
-	"strings"
-)
+import "strconv"
 
 // String returns the text rippled puts in JSON for this value
 // (STAmount::getText), so that what the embedded ledger reports is byte for
@@ -22,35 +19,41 @@ func (a IOU) String() string {
 	if a.mantissa == 0 {
 		return "0"
 	}
-	raw := strconv.FormatUint(uabs(a.mantissa), 10)
-	var b strings.Builder
-	b.Grow(len(raw) + 24)
+	// The longest text is "-0." + 9 zeros + 16 digits, or a sign, 16 digits,
+	// "e" and a three-digit negative exponent: 29 bytes either way.
+	var buf [32]byte
+	b := buf[:0]
 	if a.mantissa < 0 {
-		b.WriteByte('-')
+		b = append(b, '-')
 	}
+	var digits [20]byte
+	raw := strconv.AppendUint(digits[:0], uabs(a.mantissa), 10)
 	e := a.exponent
 	if e != 0 && (e < -25 || e > -5) {
-		b.WriteString(raw)
-		b.WriteByte('e')
-		b.WriteString(strconv.Itoa(e))
-		return b.String()
+		b = append(b, raw...)
+		b = append(b, 'e')
+		b = strconv.AppendInt(b, int64(e), 10)
+		return string(b)
 	}
-	// Plain decimal: the point sits len(raw)+e digits from the left; a negative
-	// position means leading zeros after "0.".
+	// Plain decimal: the point sits len(raw)+e digits from the left (e is 0
+	// or -25..-5, so within or before the digits); a non-positive position
+	// means "0." and leading zeros.
 	point := len(raw) + e
-	intPart, fracPart := "0", ""
-	switch {
-	case point >= len(raw):
-		intPart = raw + strings.Repeat("0", point-len(raw))
-	case point > 0:
-		intPart, fracPart = raw[:point], raw[point:]
-	default:
-		fracPart = strings.Repeat("0", -point) + raw
+	frac := raw[max(point, 0):]
+	for len(frac) > 0 && frac[len(frac)-1] == '0' {
+		frac = frac[:len(frac)-1]
 	}
-	b.WriteString(intPart)
-	if fracPart = strings.TrimRight(fracPart, "0"); fracPart != "" {
-		b.WriteByte('.')
-		b.WriteString(fracPart)
+	if point > 0 {
+		b = append(b, raw[:point]...)
+	} else {
+		b = append(b, '0')
 	}
-	return b.String()
+	if len(frac) > 0 {
+		b = append(b, '.')
+		for range -point {
+			b = append(b, '0')
+		}
+		b = append(b, frac...)
+	}
+	return string(b)
 }

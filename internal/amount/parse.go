@@ -3,7 +3,6 @@ package amount
 import (
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/banxmedia/banx/internal/banx"
 )
@@ -12,8 +11,29 @@ import (
 // power of ten they are scaled by, before any normalisation.
 type numberParts struct {
 	negative bool
-	digits   string // integer digits followed by fraction digits, as written
-	exponent int    // -len(fraction) + explicit exponent
+	intPart  string // integer digits as written
+	frac     string // fraction digits as written
+	exponent int    // -len(frac) + explicit exponent
+}
+
+// ndigits is the number of digits written, integer and fraction together.
+func (p *numberParts) ndigits() int { return len(p.intPart) + len(p.frac) }
+
+// digit returns the i-th written digit, reading through the decimal point.
+func (p *numberParts) digit(i int) byte {
+	if i < len(p.intPart) {
+		return p.intPart[i]
+	}
+	return p.frac[i-len(p.intPart)]
+}
+
+// firstSignificant is the index of the first non-zero digit, or ndigits.
+func (p *numberParts) firstSignificant() int {
+	i := 0
+	for i < p.ndigits() && p.digit(i) == '0' {
+		i++
+	}
+	return i
 }
 
 // parseParts accepts exactly the grammar of rippled's partsFromString
@@ -89,7 +109,7 @@ func parseParts(s string) (numberParts, string) {
 	if i < len(s) {
 		return p, fmt.Sprintf("unexpected %q at offset %d", s[i], i)
 	}
-	p.digits = intPart + frac
+	p.intPart, p.frac = intPart, frac
 	p.exponent = exp - len(frac)
 	return p, ""
 }
@@ -131,25 +151,28 @@ func parseIOU(s string, strict bool) (IOU, error) {
 	if reason != "" {
 		return IOU{}, invalidValue(s, reason)
 	}
-	digits := strings.TrimLeft(p.digits, "0")
-	if strict && !fitsInt64(digits) {
+	first, n := p.firstSignificant(), p.ndigits()
+	if strict && !p.fitsInt64(first) {
 		return IOU{}, invalidValue(s, "more digits than rippled reads (the digits must not exceed 9223372036854775807)")
 	}
-	if digits == "" {
+	if first == n {
 		return IOU{}, nil
 	}
 	// Keep 19 significant digits, which fit a uint64 and are more than the
 	// 16 + 1 rounding digits needed; remember whether anything non-zero was cut.
 	e := p.exponent
+	last := n
 	sticky := false
-	if len(digits) > 19 {
-		e += len(digits) - 19
-		sticky = strings.TrimRight(digits[19:], "0") != ""
-		digits = digits[:19]
+	if n-first > 19 {
+		last = first + 19
+		e += n - last
+		for i := last; i < n && !sticky; i++ {
+			sticky = p.digit(i) != '0'
+		}
 	}
 	var m uint64
-	for i := 0; i < len(digits); i++ {
-		m = m*10 + uint64(digits[i]-'0')
+	for i := first; i < last; i++ {
+		m = m*10 + uint64(p.digit(i)-'0')
 	}
 	v, err := fromNumber(p.negative, m, e, sticky, toNearest)
 	if err != nil {
@@ -158,14 +181,20 @@ func parseIOU(s string, strict bool) (IOU, error) {
 	return v, nil
 }
 
-// fitsInt64 reports whether a digit string without leading zeros is at most
-// math.MaxInt64.
-func fitsInt64(digits string) bool {
+// fitsInt64 reports whether the digits from index first (the first
+// significant one) on, read as an integer, are at most math.MaxInt64.
+func (p *numberParts) fitsInt64(first int) bool {
 	const maxInt64 = "9223372036854775807"
-	if len(digits) != len(maxInt64) {
-		return len(digits) < len(maxInt64)
+	n := p.ndigits() - first
+	if n != len(maxInt64) {
+		return n < len(maxInt64)
 	}
-	return digits <= maxInt64
+	for i := range n {
+		if d := p.digit(first + i); d != maxInt64[i] {
+			return d < maxInt64[i]
+		}
+	}
+	return true
 }
 
 func invalidValue(s, reason string) error {
