@@ -82,3 +82,30 @@ func FuzzParseMarkdown(f *testing.F) {
 		checkAccepted(t, sch, m)
 	})
 }
+
+// FuzzFields reaches the field rules directly, which byte-level mutation of
+// whole documents seldom does: it puts fuzzed text into every string field of
+// a valid manifest and requires every manifest Go accepts to canonicalize,
+// round-trip and satisfy the JSON Schema.
+func FuzzFields(f *testing.F) {
+	f.Add("Talks in Oman", "First paragraph.\n\n\tSecond.", "USIranTalks", "https://www.bbc.com/news", "en", "2025-04-14T09:30:00Z", cidOf(0), "trainedAlgorithmicMedia")
+	f.Add("Zürich 🚀", "Line\u2028two", "東京", "http://[::1]:80/a?b#c", "zh-Hant-TW", "2024-02-29T23:59:59Z", cidWith(0x01, 0x70, 0x12, 0x20), "digitalCapture")
+	f.Add(" x", "x\r\n", "#tag", "HTTPS://x", "en-us", "2025-02-29T00:00:00Z", "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG", manifest.DigitalSourceTypeBase+"print")
+	sch := compileSchema(f)
+	f.Fuzz(func(t *testing.T, text, body, tag, url, language, created, cid, dst string) {
+		m, err := manifest.Parse([]byte(minimalJSON))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Title, m.Summary, m.Body, m.Language, m.Created = text, text, body, language, created
+		m.Tags = []string{tag}
+		m.Sources = []manifest.Source{{Name: text, URL: url}}
+		m.Media = []manifest.Media{{CID: cid, Role: manifest.RoleCover, MIMEType: "image/png", Size: 1, Alt: text, DigitalSourceType: dst}}
+		m.AIDisclosure = text
+		if err := m.Validate(); err != nil {
+			checkRejection(t, err)
+			return
+		}
+		checkAccepted(t, sch, m)
+	})
+}
