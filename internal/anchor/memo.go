@@ -266,6 +266,9 @@ var memoFields = map[Kind][]string{
 // parseMemoData decodes MemoData into a Memo, reporting shape and type errors;
 // value rules are left to validate.
 func parseMemoData(data []byte) (Memo, error) {
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+		return Memo{}, fmt.Errorf("not a JSON object")
+	}
 	if err := checkJSONShape(data, jsonLimits{maxDepth: 1, maxArray: 0}); err != nil {
 		return Memo{}, err
 	}
