@@ -7,9 +7,11 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/banxmedia/banx/internal/banx"
+	"github.com/banxmedia/banx/internal/ipfs"
 	"github.com/banxmedia/banx/internal/ipfs/embedded"
 	"github.com/banxmedia/banx/internal/ipfs/kubo"
 	"github.com/banxmedia/banx/internal/ipfs/kubotest"
@@ -229,6 +231,54 @@ func TestErrors(t *testing.T) {
 			}
 			if err := s.Ping(ctx); err != nil {
 				t.Errorf("Ping: %v", err)
+			}
+		})
+	}
+}
+
+// TestImportIncomplete imports a CAR whose DAG lacks a leaf that neither store
+// holds: both must refuse it as EINVALID at once rather than search the network.
+func TestImportIncomplete(t *testing.T) {
+	k, e := openStores(t)
+	ctx := context.Background()
+	scratch, err := embedded.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer scratch.Close()
+	root, err := scratch.Add(ctx, bytes.NewReader(randomBytes(300, 600<<10)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var full, partial bytes.Buffer
+	if err := scratch.ExportCAR(ctx, root, &full); err != nil {
+		t.Fatal(err)
+	}
+	r, err := ipfs.NewCARReader(&full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ipfs.WriteCARHeader(&partial, r.Roots...)
+	for i := 0; ; i++ {
+		c, data, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i != 2 { // drop the second leaf
+			ipfs.WriteCARBlock(&partial, c, data)
+		}
+	}
+	for _, s := range []store{k, e} {
+		t.Run(s.Kind(), func(t *testing.T) {
+			_, err := s.ImportCAR(ctx, bytes.NewReader(partial.Bytes()))
+			if banx.ErrorCode(err) != banx.EINVALID || !strings.Contains(err.Error(), "DAG incomplete") {
+				t.Fatalf("err = %v, want EINVALID DAG incomplete", err)
+			}
+			if pinned, err := s.Pinned(ctx, root); err != nil || pinned {
+				t.Fatalf("Pinned after a refused import = %t, %v; want false", pinned, err)
 			}
 		})
 	}

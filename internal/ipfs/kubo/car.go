@@ -2,10 +2,8 @@ package kubo
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 
 	"github.com/banxmedia/banx/internal/banx"
 	"github.com/banxmedia/banx/internal/ipfs"
@@ -38,8 +36,11 @@ func (s *Store) ExportCAR(ctx context.Context, c string, w io.Writer) error {
 
 // ImportCAR stores the blocks of a CAR file and pins its roots. The CAR is first
 // read through ipfs.CARReader, which checks every block, so both stores refuse the
-// same files with the same reasons; the daemon receives a clean CARv1.
-// Errors: EINVALID (malformed CAR, bad block, DAG incomplete), EUNAVAILABLE.
+// same files with the same reasons; the daemon receives a clean CARv1. Kubo would
+// pin the roots itself, fetching any missing block from the network; instead the
+// roots are pinned only after an offline completeness check, so an incomplete CAR
+// is refused at once. Errors: EINVALID (malformed CAR, bad block, incomplete DAG),
+// EUNAVAILABLE.
 func (s *Store) ImportCAR(ctx context.Context, r io.Reader) ([]string, error) {
 	cr, err := ipfs.NewCARReader(r)
 	if err != nil {
@@ -51,55 +52,30 @@ func (s *Store) ImportCAR(ctx context.Context, r io.Reader) ([]string, error) {
 	defer pr.Close()
 
 	dir := files.NewSliceDirectory([]files.DirEntry{files.FileEntry("", files.NewReaderFile(src))})
-	resp, err := s.sh.Request("dag/import").Body(files.NewMultiFileReader(dir, true, false)).
-		Option("pin-roots", true).Option("stats", false).Send(ctx)
-	if err == nil && resp.Error != nil {
-		err = resp.Error
-	}
+	err = s.sh.Request("dag/import").Body(files.NewMultiFileReader(dir, true, false)).
+		Option("pin-roots", false).Option("stats", false).Exec(ctx, nil)
 	if err != nil {
 		if src.err != nil {
 			return nil, fmt.Errorf("import CAR: %w", src.err)
 		}
 		return nil, s.translate(err, "import CAR")
 	}
-	defer resp.Close()
-	var roots []string
-	dec := json.NewDecoder(resp.Output)
-	for {
-		var out struct {
-			Root *struct {
-				Cid struct {
-					Value string `json:"/"`
-				}
-				PinErrorMsg string
-			}
-		}
-		if err := dec.Decode(&out); err == io.EOF {
-			break
-		} else if err != nil {
-			if src.err != nil {
-				return nil, fmt.Errorf("import CAR: %w", src.err)
-			}
-			return nil, s.translate(err, "import CAR")
-		}
-		if out.Root == nil {
-			continue
-		}
-		if out.Root.PinErrorMsg != "" {
-			return nil, banx.Errorf(banx.EINVALID, "CAR root %s cannot be pinned (is its DAG complete?): %s",
-				out.Root.Cid.Value, out.Root.PinErrorMsg)
-		}
-		roots = append(roots, out.Root.Cid.Value)
-	}
-	// Report the roots as the CAR names them, in its order; Kubo must have pinned each.
-	out := make([]string, len(cr.Roots))
+	roots := make([]string, len(cr.Roots))
 	for i, c := range cr.Roots {
-		if !slices.Contains(roots, c.String()) {
-			return nil, banx.Errorf(banx.EINTERNAL, "import CAR: Kubo at %s did not report root %s", s.api, c)
+		roots[i] = c.String()
+		if err := s.checkComplete(ctx, roots[i]); err != nil {
+			if banx.ErrorCode(err) == banx.ENOTFOUND {
+				return nil, banx.Wrap(banx.EINVALID, err, "CAR root %s: DAG incomplete: %s", c, banx.ErrorMessage(err))
+			}
+			return nil, err
 		}
-		out[i] = c.String()
 	}
-	return out, nil
+	for _, c := range roots {
+		if err := s.pinAdd(ctx, c); err != nil {
+			return nil, err
+		}
+	}
+	return roots, nil
 }
 
 // copyCAR re-encodes a checked CAR stream as CARv1.
