@@ -333,3 +333,78 @@ func TestAddMatchesExactRounding(t *testing.T) {
 	}
 	t.Logf("%d cusp results", cusps)
 }
+
+func TestMul(t *testing.T) {
+	cases := []struct {
+		name       string
+		a, b, want amount.IOU
+	}{
+		// rippled's Number_test testMul, 16-digit scale, round to nearest.
+		{"RippledSmallIntegers", parts(t, 7, 0), parts(t, 8, 0), parts(t, 56, 0)},
+		{"RippledSqrt2Squared", parts(t, 1414213562373095, -15), parts(t, 1414213562373095, -15), parts(t, 2000000000000000, -15)},
+		{"RippledNegative", parts(t, -1414213562373095, -15), parts(t, 1414213562373095, -15), parts(t, -2000000000000000, -15)},
+		{"RippledBothNegative", parts(t, -1414213562373095, -15), parts(t, -1414213562373095, -15), parts(t, 2000000000000000, -15)},
+		{"RippledRoundsToTen", parts(t, 3214285714285706, -15), parts(t, 3111111111111119, -15), parts(t, 1000000000000000, -14)},
+		{"RippledMaxMantissa", parts(t, 9999999999999999, 0), parts(t, 9999999999999999, 0), parts(t, 9999999999999998, 16)},
+		{"TieToEven", iou(t, "1.5"), iou(t, "1.000000000000003"), iou(t, "1.500000000000004")},
+		{"TieToOddRoundsUp", iou(t, "1.5"), iou(t, "1.000000000000001"), iou(t, "1.500000000000002")},
+		{"Zero", amount.IOU{}, iou(t, "3"), amount.IOU{}},
+		{"Underflow", iou(t, "1e-81"), iou(t, "1e-81"), amount.IOU{}},
+		{"TransferRate", iou(t, "100"), iou(t, "1.002"), iou(t, "100.2")},
+	}
+	for _, c := range cases {
+		t.Run("OK/"+c.name, func(t *testing.T) {
+			got, err := amount.Mul(c.a, c.b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.Equal(c.want) {
+				t.Fatalf("Mul(%v, %v) = %v, want %v", c.a, c.b, got, c.want)
+			}
+		})
+	}
+	t.Run("ErrOverflow", func(t *testing.T) {
+		_, err := amount.Mul(iou(t, "9999999999999999e80"), iou(t, "10"))
+		if !errors.Is(err, amount.ErrOverflow) {
+			t.Fatalf("err = %v, want ErrOverflow", err)
+		}
+	})
+}
+
+func TestDiv(t *testing.T) {
+	cases := []struct {
+		name, a, b, want string
+	}{
+		// rippled's divide adds 5 below the 16th digit before rounding, so a
+		// third comes out ...334.
+		{"Third", "1", "3", "0.3333333333333334"},
+		{"TwoThirds", "2", "3", "0.6666666666666667"},
+		{"One", "1", "1", "1"},
+		{"Exact", "10", "4", "2.5"},
+		{"Negative", "-10", "4", "-2.5"},
+		{"Zero", "0", "4", "0"},
+	}
+	for _, c := range cases {
+		t.Run("OK/"+c.name, func(t *testing.T) {
+			got, err := amount.Div(iou(t, c.a), iou(t, c.b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.Equal(iou(t, c.want)) {
+				t.Fatalf("Div(%s, %s) = %v, want %s", c.a, c.b, got, c.want)
+			}
+		})
+	}
+	t.Run("ErrDivisionByZero", func(t *testing.T) {
+		_, err := amount.Div(iou(t, "1"), amount.IOU{})
+		if !errors.Is(err, amount.ErrDivisionByZero) {
+			t.Fatalf("err = %v, want ErrDivisionByZero", err)
+		}
+	})
+	t.Run("ErrOverflow", func(t *testing.T) {
+		_, err := amount.Div(iou(t, "9999999999999999e80"), iou(t, "0.1"))
+		if !errors.Is(err, amount.ErrOverflow) {
+			t.Fatalf("err = %v, want ErrOverflow", err)
+		}
+	})
+}

@@ -152,6 +152,25 @@ func FuzzMulDivRound(f *testing.F) {
 		if !ok1 || !ok2 {
 			return
 		}
+		if w, err := amount.IOUFromWire(a.Wire()); err != nil || !w.Equal(a) {
+			t.Fatalf("IOUFromWire(%v.Wire()) = %v, %v", a, w, err)
+		}
+		if p, err := amount.Mul(a, b); err == nil {
+			exact := new(big.Rat).Mul(a.Rat(), b.Rat())
+			if !near(p, exact, ulpBound(p)) {
+				t.Fatalf("Mul(%v, %v) = %v, too far from the exact product", a, b, p)
+			}
+		} else if !errors.Is(err, amount.ErrOverflow) {
+			t.Fatalf("Mul(%v, %v): %v", a, b, err)
+		}
+		if q, err := amount.Div(a, b); err == nil {
+			exact := new(big.Rat).Quo(a.Rat(), b.Rat())
+			if !near(q, exact, ulpBound(q)) {
+				t.Fatalf("Div(%v, %v) = %v, too far from the exact quotient", a, b, q)
+			}
+		} else if !errors.Is(err, amount.ErrOverflow) && !b.IsZero() {
+			t.Fatalf("Div(%v, %v): %v", a, b, err)
+		}
 		up, errUp := amount.MulRound(a, b, true)
 		down, errDown := amount.MulRound(a, b, false)
 		if errUp == nil && errDown == nil {

@@ -209,3 +209,57 @@ func log10Ceil(v *big.Int) int {
 func pow10Big(n int) *big.Int {
 	return new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n)), nil)
 }
+
+// Mul returns a * b as rippled's multiply (STAmount.cpp) computes it for an
+// issued-currency result with the Number switchover on: the exact 32-digit
+// product of the mantissas, rounded once to 16 digits to nearest with ties to
+// even (Number::operator*=). rippled uses it where no rounding direction is
+// asked for, such as rippleSend's amount * transfer rate. The error wraps
+// ErrOverflow when the product exceeds the IOU range.
+func Mul(a, b IOU) (IOU, error) {
+	if a.mantissa == 0 || b.mantissa == 0 {
+		return IOU{}, nil
+	}
+	neg := (a.mantissa < 0) != (b.mantissa < 0)
+	hi, lo := bits.Mul64(uabs(a.mantissa), uabs(b.mantissa))
+	e := a.exponent + b.exponent
+	g := guard{sbit: neg}
+	for hi != 0 || lo > maxMantissa {
+		var r uint64
+		hi, lo, r = div128By10(hi, lo)
+		g.push(r)
+		e++
+	}
+	m, e := g.roundUp(lo, e, toNearest)
+	if m == 0 {
+		return IOU{}, nil
+	}
+	return fromNumber(neg, m, e, false, toNearest)
+}
+
+// div128By10 divides the 128-bit value hi:lo by 10.
+func div128By10(hi, lo uint64) (qhi, qlo, rem uint64) {
+	qhi, r := hi/10, hi%10
+	qlo, rem = bits.Div64(r, lo, 10)
+	return qhi, qlo, rem
+}
+
+// Div returns a / b as rippled's divide (STAmount.cpp) computes it for an
+// issued-currency result: the numerator mantissa scaled by 10^17, divided by
+// the denominator mantissa (truncating), plus 5 in the 17th or 18th digit,
+// then rounded to 16 digits through Number. The "+ 5" is rippled's own nudge
+// against truncation; offers and quality use this. The error wraps
+// ErrDivisionByZero when b is zero and ErrOverflow when the quotient exceeds
+// the IOU range.
+func Div(a, b IOU) (IOU, error) {
+	if b.mantissa == 0 {
+		return IOU{}, banx.Wrap(banx.EINVALID, ErrDivisionByZero, "division of an issued-currency value by zero")
+	}
+	if a.mantissa == 0 {
+		return IOU{}, nil
+	}
+	neg := (a.mantissa < 0) != (b.mantissa < 0)
+	hi, lo := bits.Mul64(uabs(a.mantissa), tenTo17)
+	q, _ := bits.Div64(hi, lo, uabs(b.mantissa))
+	return fromNumber(neg, q+5, a.exponent-b.exponent-17, false, toNearest)
+}

@@ -176,7 +176,7 @@ func parseIOU(s string, strict bool) (IOU, error) {
 	}
 	v, err := fromNumber(p.negative, m, e, sticky, toNearest)
 	if err != nil {
-		return IOU{}, banx.Wrap(banx.EINVALID, ErrOverflow, "invalid issued-currency value %q: exceeds the maximum 9999999999999999e80", s)
+		return IOU{}, banx.Wrap(banx.EINVALID, ErrOverflow, "invalid issued-currency value %q: exceeds the maximum 9999999999999999e80", clip(s))
 	}
 	return v, nil
 }
