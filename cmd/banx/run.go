@@ -26,6 +26,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the web server (and the embedded ledger and content store by default)", runServe},
+		{"ledger", "run the embedded standalone XRP Ledger (ledger serve)", runLedger},
 		{"content", "add a file to, or get a CID from, the configured content store", runContent},
 		{"version", "print the version", runVersion},
 	}

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	banxhttp "github.com/banxmedia/banx/internal/http"
+	"github.com/banxmedia/banx/internal/ledger"
 	"github.com/banxmedia/banx/internal/sqlite"
+	"github.com/banxmedia/banx/internal/xrpl"
 )
 
 // runServe starts the web server on the configured stores and blocks until ctx is
@@ -46,7 +48,32 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	defer store.Close()
 
-	srv := &banxhttp.Server{Addr: cfg.Addr, Store: store, DB: db, Logger: logger, OperatorTokenHash: tokenHash}
+	xrplURL, ledgerKind := cfg.XRPLURL, "remote"
+	if xrplURL == "" {
+		ledgerKind = "embedded"
+		lcfg := ledger.DefaultConfig()
+		lcfg.DataDir, lcfg.Dev, lcfg.CloseInterval, lcfg.Logger = ledgerDir(cfg), true, time.Second, logger
+		l, err := ledger.Open(ctx, lcfg)
+		if err != nil {
+			return err
+		}
+		defer l.Close()
+		lsrv, url, err := serveLedger(l, cfg.LedgerAddr, logger)
+		if err != nil {
+			return err
+		}
+		defer lsrv.Close()
+		xrplURL = url
+		fmt.Fprintf(e.stdout, "Embedded XRP Ledger at %s (closes a ledger every second)\n", url)
+	}
+	client, err := xrpl.Dial(ctx, xrplURL, xrpl.WithLogger(logger))
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+
+	srv := &banxhttp.Server{Addr: cfg.Addr, Store: store, DB: db, Logger: logger, OperatorTokenHash: tokenHash,
+		Ledger: ledgerHealth{client, ledgerKind}}
 	if err := srv.Open(); err != nil {
 		return err
 	}
@@ -65,3 +92,17 @@ func runServe(ctx context.Context, args []string, e env) error {
 	logger.Info("banx stopped")
 	return nil
 }
+
+// ledgerHealth adapts the ledger client to the server's health check: the node
+// answers server_info.
+type ledgerHealth struct {
+	client *xrpl.Client
+	kind   string
+}
+
+func (h ledgerHealth) Ping(ctx context.Context) error {
+	_, err := h.client.ServerInfo(ctx)
+	return err
+}
+
+func (h ledgerHealth) Kind() string { return h.kind }

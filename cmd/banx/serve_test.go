@@ -52,6 +52,9 @@ func startServe(t *testing.T, environ map[string]string) *server {
 		if k == "BANX_DATA_DIR" {
 			return data
 		}
+		if k == "BANX_LEDGER_ADDR" && environ[k] == "" {
+			return "127.0.0.1:0"
+		}
 		return environ[k]
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -148,8 +151,10 @@ func TestServeContent(t *testing.T) {
 			var health struct {
 				Status string `json:"status"`
 				Store  struct{ Kind, Status string }
+				Ledger struct{ Kind, Status string }
 			}
-			if err := json.Unmarshal(body, &health); err != nil || code != 200 || health.Store.Kind != name || health.Store.Status != "ok" {
+			if err := json.Unmarshal(body, &health); err != nil || code != 200 || health.Store.Kind != name || health.Store.Status != "ok" ||
+				health.Ledger.Kind != "embedded" || health.Ledger.Status != "ok" {
 				t.Fatalf("/healthz = %d %s", code, body)
 			}
 

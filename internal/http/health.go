@@ -14,6 +14,7 @@ type healthReport struct {
 	Status   string          `json:"status"`
 	Store    componentHealth `json:"store"`
 	Database componentHealth `json:"database"`
+	Ledger   componentHealth `json:"ledger"`
 }
 
 type componentHealth struct {
@@ -31,8 +32,10 @@ func (s *Server) handleHealth(c *gin.Context) {
 	rep.Store = check(ctx, s.Store.Ping)
 	rep.Store.Kind = s.Store.Kind()
 	rep.Database = check(ctx, s.DB.Ping)
+	rep.Ledger = check(ctx, s.Ledger.Ping)
+	rep.Ledger.Kind = s.Ledger.Kind()
 	status := http.StatusOK
-	if rep.Store.Status != "ok" || rep.Database.Status != "ok" {
+	if rep.Store.Status != "ok" || rep.Database.Status != "ok" || rep.Ledger.Status != "ok" {
 		rep.Status, status = "unavailable", http.StatusServiceUnavailable
 	}
 	c.JSON(status, rep)

@@ -37,6 +37,14 @@ type Database interface {
 	Ping(ctx context.Context) error
 }
 
+// Dependency is anything /healthz reports on: it says what it is and whether it answers.
+type Dependency interface {
+	// Kind names the implementation, e.g. "embedded" or "remote".
+	Kind() string
+	// Ping returns EUNAVAILABLE when the dependency does not answer.
+	Ping(ctx context.Context) error
+}
+
 // Server serves Banx's HTTP API and pages.
 type Server struct {
 	// Addr is the address to listen on, host:port; ":0" picks a free port.
@@ -45,6 +53,8 @@ type Server struct {
 	Store ContentStore
 	// DB is the local database.
 	DB Database
+	// Ledger is the XRP Ledger node Banx talks to.
+	Ledger Dependency
 	// Logger receives one line per request and the detail of internal errors.
 	Logger *slog.Logger
 	// OperatorTokenHash is the SHA-256 of the operator's bearer token. Only the
@@ -60,8 +70,8 @@ type Server struct {
 
 // Open builds the routes, starts listening and serves in the background.
 func (s *Server) Open() error {
-	if s.Store == nil || s.DB == nil || s.Logger == nil {
-		return errors.New("http server needs Store, DB and Logger")
+	if s.Store == nil || s.DB == nil || s.Ledger == nil || s.Logger == nil {
+		return errors.New("http server needs Store, DB, Ledger and Logger")
 	}
 	if s.MaxBodyBytes <= 0 {
 		s.MaxBodyBytes = DefaultMaxBodyBytes
