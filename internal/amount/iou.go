@@ -11,8 +11,8 @@ import (
 // mantissa * 10^exponent with exactly 16 digits in the mantissa, which is what
 // the 54-bit mantissa and 8-bit exponent of the binary format can carry.
 const (
-	MinExponent = -96
-	MaxExponent = 80
+	MinExponent = -96 // exponent of the smallest non-zero magnitude, 1e-81
+	MaxExponent = 80  // exponent of the largest magnitude, 9999999999999999e80
 	minMantissa = 1_000_000_000_000_000
 	maxMantissa = 9_999_999_999_999_999
 )
