@@ -109,9 +109,9 @@ func TestDecodeMemo(t *testing.T) {
 	batch := `{"kind":"batch","leaves":3,"root":"` + root + `","v":1}`
 	typ, format := anchor.MemoType, anchor.MemoFormat
 	for _, tc := range []struct {
-		name               string
-		typ, format, data  string
-		msg                string
+		name              string
+		typ, format, data string
+		msg               string
 	}{
 		{"OK", typ, format, good, ""},
 		{"OKBatch", typ, format, batch, ""},

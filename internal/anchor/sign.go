@@ -157,6 +157,11 @@ func VerifySignature(msg []byte, pubKeyHex, sigHex string) error {
 		return banx.Wrap(banx.EINVALID, err, "public key %s is not a usable secp256k1 or ed25519 key", pubKeyHex)
 	}
 	if !ok {
+		// Only now tell a key that is not on the curve from a wrong signature:
+		// parsing the key twice on the fast path would slow batch verification.
+		if _, err := keypairs.DeriveClassicAddress(pubKeyHex); err != nil {
+			return banx.Wrap(banx.EINVALID, err, "public key %s is not a usable secp256k1 or ed25519 key", pubKeyHex)
+		}
 		return banx.Errorf(banx.EINVALID, "signature does not verify for this message and public key %s", pubKeyHex)
 	}
 	return nil
