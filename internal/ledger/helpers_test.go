@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -202,4 +203,17 @@ func mustHex(t *testing.T, s string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// quietLogger discards the ledger's logs in benchmarks.
+func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// mustSeed generates a random secp256k1 family seed.
+func mustSeed(tb testing.TB) string {
+	tb.Helper()
+	w, err := wallet.New(crypto.SECP256K1())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return w.Seed
 }

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"encoding/hex"
+	"fmt"
 	"maps"
 	"strings"
 	"time"
@@ -71,6 +72,7 @@ func txEntry(rec txRecord, h LedgerHeader, apiVersion int, binary bool, nested b
 	tj := txJSON(fields, apiVersion)
 	mj := metaJSON(meta, fields)
 	if apiVersion > 1 {
+		tj["date"] = h.CloseTime
 		return map[string]any{
 			"tx_json": tj, "meta": mj, "hash": rec.id.String(), "ledger_index": rec.seq,
 			"ledger_hash": h.Hash.String(), "close_time_iso": closeTimeISO(h.CloseTime), "validated": true,
@@ -113,4 +115,14 @@ func headerJSON(h LedgerHeader, apiVersion int) map[string]any {
 		out["seqNum"] = fmtDrops(int64(h.Index))
 	}
 	return out
+}
+
+// ctid is the compact transaction id (XLS-37): 0xC, 28 bits of ledger index, 16 bits
+// of transaction index, 16 bits of network id.
+func ctid(seq, index, network uint32) (string, bool) {
+	if seq > 0x0FFFFFFF || index > 0xFFFF || network > 0xFFFF {
+		return "", false
+	}
+	v := uint64(0xC0000000|seq)<<32 | uint64(index)<<16 | uint64(network)
+	return fmt.Sprintf("%016X", v), true
 }

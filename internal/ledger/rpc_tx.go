@@ -82,6 +82,9 @@ func (l *Ledger) rpcTx(c *rpcCall) map[string]any {
 			out["ledger_hash"] = h.Hash.String()
 			out["close_time_iso"] = closeTimeISO(h.CloseTime)
 		}
+		if id, ok := ctid(rec.seq, rec.index, l.cfg.NetworkID); ok {
+			out["ctid"] = id
+		}
 		return out
 	}
 	if !errors.Is(err, errNotFound) {

@@ -38,18 +38,24 @@ func (l *Ledger) submitDecoded(t *txn) SubmitResult {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	res := SubmitResult{Hash: t.id, fields: t.fields, blob: t.blob}
-	known, err := l.store.hasTx(context.Background(), t.id)
-	if err != nil {
-		l.log.Error("look up transaction", "hash", t.id.String(), "err", err)
-	}
-	switch {
-	case known || l.open.inLedger[t.id]:
+	if l.open.inLedger[t.id] {
 		res.EngineResult = "tefALREADY"
-	default:
+	} else {
 		res.EngineResult, res.Applied = l.open.apply(t, false)
-		if !res.Applied && strings.HasPrefix(res.EngineResult, "ter") && !l.isHeld(t.id) && len(l.held) < maxHeld {
+		switch {
+		case !res.Applied && strings.HasPrefix(res.EngineResult, "ter") && !l.isHeld(t.id) && len(l.held) < maxHeld:
 			l.held = append(l.held, t)
 			res.Kept = true
+		case res.EngineResult == "tefPAST_SEQ" || res.EngineResult == "tefNO_TICKET":
+			// Only a consumed sequence or ticket can hide a resubmission of a
+			// transaction already in a closed ledger; look it up only then.
+			known, err := l.store.hasTx(context.Background(), t.id)
+			if err != nil {
+				l.log.Error("look up transaction", "hash", t.id.String(), "err", err)
+			}
+			if known {
+				res.EngineResult = "tefALREADY"
+			}
 		}
 	}
 	if a := l.open.view.read(keyAccount(t.account)); a != nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/hex"
 	"fmt"
-	"strings"
 	"sync"
 
 	addresscodec "github.com/Peersyst/xrpl-go/address-codec"
@@ -16,7 +15,14 @@ import (
 type Hash [32]byte
 
 // String renders the hash as rippled does: 64 upper-case hex digits.
-func (h Hash) String() string { return strings.ToUpper(hex.EncodeToString(h[:])) }
+func (h Hash) String() string {
+	const digits = "0123456789ABCDEF"
+	var b [64]byte
+	for i, c := range h {
+		b[2*i], b[2*i+1] = digits[c>>4], digits[c&0x0f]
+	}
+	return string(b[:])
+}
 
 // IsZero reports whether every byte is zero.
 func (h Hash) IsZero() bool { return h == Hash{} }
