@@ -34,6 +34,7 @@ func newEnv(t *testing.T, mutate ...func(*ledger.Config)) *env {
 	cfg := ledger.DefaultConfig()
 	cfg.Now = func() time.Time { return fixedNow }
 	cfg.Dev = true
+	cfg.Logger = quietLogger()
 	for _, m := range mutate {
 		m(&cfg)
 	}
@@ -216,4 +217,32 @@ func mustSeed(tb testing.TB) string {
 		tb.Fatal(err)
 	}
 	return w.Seed
+}
+
+// unchanged runs fn, closes a ledger and requires the state tree to be as before:
+// nothing fn did reached the ledger.
+func (e *env) unchanged(fn func()) {
+	e.t.Helper()
+	before := e.accept().AccountHash
+	fn()
+	if after := e.accept().AccountHash; after != before {
+		e.t.Fatalf("state changed: account_hash %s -> %s", before, after)
+	}
+}
+
+// rawSubmit submits a hex blob as is.
+func (e *env) rawSubmit(blob string) map[string]any {
+	e.t.Helper()
+	return e.rpc("submit", map[string]any{"tx_blob": blob})
+}
+
+func num(v any) int64 {
+	switch x := v.(type) {
+	case json.Number:
+		n, _ := x.Int64()
+		return n
+	case float64:
+		return int64(x)
+	}
+	return -1
 }
