@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base32"
+	"encoding/hex"
 	"errors"
 	"strings"
 	"testing"
@@ -138,4 +139,9 @@ func wantErr(t testing.TB, err error, code, msg string) {
 	if !strings.Contains(be.Message, msg) {
 		t.Errorf("message %q\nwant it to contain %q", be.Message, msg)
 	}
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
