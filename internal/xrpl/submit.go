@@ -284,6 +284,13 @@ func (c *Client) Wait(ctx context.Context, hash string, lastLedgerSeq uint32) (*
 // ledger appears and the node does not know the transaction.
 func (c *Client) wait(ctx context.Context, hash string, lls uint32, blob string, sub *SubmitResult) (*Transaction, error) {
 	var seen uint32
+	if c.opts.autoAccept && sub != nil {
+		// Just submitted to a standalone ledger: nothing can be validated before a
+		// close, so close first and save a round of lookups.
+		if _, err := c.AcceptLedger(ctx); err != nil {
+			return nil, fmt.Errorf("auto-accept while waiting for %s: %w", hash, err)
+		}
+	}
 	for {
 		l, err := c.Ledger(ctx)
 		if err != nil {
