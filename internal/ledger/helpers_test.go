@@ -49,11 +49,16 @@ func newEnv(t *testing.T, mutate ...func(*ledger.Config)) *env {
 			t.Errorf("close ledger: %v", err)
 		}
 	})
+	return &env{t: t, l: l, srv: srv, gen: genesisWallet(t)}
+}
+
+func genesisWallet(t *testing.T) wallet.Wallet {
+	t.Helper()
 	g, err := wallet.FromSeed(ledger.GenesisSeed, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, l: l, srv: srv, gen: g}
+	return g
 }
 
 // rpc posts a JSON-RPC request and returns its result object.
