@@ -138,6 +138,25 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
+// Verify checks that the daemon's configuration cannot change CIDs: every
+// Import.* setting the contract lists under kubo.daemonConfig (settings with no
+// add flag) must be unset or hold the contract's value. Call it once at startup;
+// a daemon that fails it would publish CIDs the embedded store cannot reproduce.
+// Errors: EINVALID (misconfigured daemon), EUNAVAILABLE.
+func (s *Store) Verify(ctx context.Context) error {
+	for key, want := range s.settings.Kubo.DaemonConfig {
+		var out struct{ Value any }
+		if err := s.sh.Request("config", key).Exec(ctx, &out); err != nil {
+			return s.translate(err, "read daemon config "+key)
+		}
+		if out.Value != nil && out.Value != want {
+			return banx.Errorf(banx.EINVALID, "IPFS daemon at %s has %s = %v; the import contract needs %q (CIDs would differ)",
+				s.api, key, out.Value, want)
+		}
+	}
+	return nil
+}
+
 // Add imports r as one UnixFS file with the contract's settings, pins it, and
 // returns its CID. Errors: EUNAVAILABLE (daemon unreachable), or the code of the
 // error r itself returned (so a size limit in the caller's reader keeps its code).

@@ -169,3 +169,27 @@ func TestDaemonImportConfigIgnored(t *testing.T) {
 		t.Fatalf("the daemon's Import config had no effect (plain add gave %s)", plain)
 	}
 }
+
+// TestVerify runs a daemon whose dag-pb field order (a setting with no add flag)
+// would change every multi-block CID; Verify must refuse it.
+func TestVerify(t *testing.T) {
+	ctx := context.Background()
+	t.Run("OK", func(t *testing.T) {
+		if err := open(t, daemon.API).Verify(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("OKExplicitDefault", func(t *testing.T) {
+		d := kubotest.StartWithConfig(t, map[string]string{"Import.UnixFSPBNodeFieldOrder": `"links-first"`})
+		if err := open(t, d.API).Verify(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("ErrDataFirst", func(t *testing.T) {
+		d := kubotest.StartWithConfig(t, map[string]string{"Import.UnixFSPBNodeFieldOrder": `"data-first"`})
+		err := open(t, d.API).Verify(ctx)
+		if banx.ErrorCode(err) != banx.EINVALID || !strings.Contains(err.Error(), "Import.UnixFSPBNodeFieldOrder = data-first") {
+			t.Fatalf("err = %v, want EINVALID naming the setting", err)
+		}
+	})
+}
