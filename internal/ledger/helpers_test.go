@@ -251,3 +251,19 @@ func num(v any) int64 {
 	}
 	return -1
 }
+
+// ledgerConfigAlias lets table tests mutate a Config without importing ledger twice.
+type ledgerConfigAlias = ledger.Config
+
+// postPath posts a body to a path of the server and decodes a JSON object reply.
+func (e *env) postPath(path, body string) (int, map[string]any) {
+	e.t.Helper()
+	resp, err := http.Post(e.srv.URL+path, "application/json", bytes.NewReader([]byte(body)))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
