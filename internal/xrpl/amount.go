@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	binarycodec "github.com/Peersyst/xrpl-go/binary-codec"
 	"github.com/Peersyst/xrpl-go/xrpl/transaction/types"
 
 	"github.com/banxmedia/banx/internal/banx"
@@ -118,7 +119,30 @@ func EncodeMemos(memos ...Memo) ([]types.MemoWrapper, error) {
 			MemoData:   strings.ToUpper(hex.EncodeToString(m.Data)),
 		}})
 	}
+	if n, err := memosSize(out); err != nil {
+		return nil, banx.Wrap(banx.EINVALID, err, "encode memos")
+	} else if n > MaxMemosSize {
+		return nil, banx.Errorf(banx.ETOOLARGE, "memos serialize to %d bytes; the ledger accepts at most %d", n, MaxMemosSize)
+	}
 	return out, nil
+}
+
+// MaxMemosSize is the most bytes a transaction's serialized Memos field may take;
+// rippled refuses bigger ones in its local checks, before any fee is charged.
+const MaxMemosSize = 1024
+
+// memosSize returns the serialized size of the Memos array, as rippled measures it:
+// the array's contents without the field's own header and end marker.
+func memosSize(memos []types.MemoWrapper) (int, error) {
+	flat := make([]any, 0, len(memos))
+	for i := range memos {
+		flat = append(flat, memos[i].Flatten())
+	}
+	enc, err := binarycodec.Encode(map[string]any{"Memos": flat})
+	if err != nil {
+		return 0, err
+	}
+	return len(enc)/2 - 2, nil
 }
 
 // decodeMemo decodes one memo as the API returns it (hex fields).

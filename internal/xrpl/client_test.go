@@ -114,6 +114,16 @@ func TestPaymentWithMemos(t *testing.T) {
 		if b.Balance != 20_000_000+1_234_567 {
 			t.Errorf("bob balance %d, want %d", b.Balance, 20_000_000+1_234_567)
 		}
+
+		t.Run("ErrBelowReserve", func(t *testing.T) {
+			newcomer := newWallet(t, secp)
+			short := &transaction.Payment{Destination: newcomer.ClassicAddress, Amount: types.XRPCurrencyAmount(c.Info().ReserveBase - 1)}
+			_, err := c.SubmitAndWait(ctx, short, alice)
+			var ee *xrpl.EngineError
+			if !errors.As(err, &ee) || ee.Result != "tecNO_DST_INSUF_XRP" {
+				t.Fatalf("err = %v, want tecNO_DST_INSUF_XRP", err)
+			}
+		})
 	})
 }
 
@@ -185,6 +195,34 @@ func TestIssuedCurrency(t *testing.T) {
 		if gb.Obligations["BXE"] != "125.5" {
 			t.Errorf("obligations = %v, want BXE 125.5", gb.Obligations)
 		}
+
+		t.Run("HolderToHolder", func(t *testing.T) {
+			second := fund(t, ctx, c, 20_000_000, secp)
+			trust := &transaction.TrustSet{LimitAmount: types.IssuedCurrencyAmount{Currency: "BXE", Issuer: iss, Value: "50"}}
+			if _, err := c.SubmitAndWait(ctx, trust, second); err != nil {
+				t.Fatal(err)
+			}
+			pay := &transaction.Payment{
+				Destination: second.ClassicAddress,
+				Amount:      types.IssuedCurrencyAmount{Currency: "BXE", Issuer: iss, Value: "10.25"},
+			}
+			if _, err := c.SubmitAndWait(ctx, pay, holder); err != nil {
+				t.Fatalf("holder -> holder through the issuer: %v", err)
+			}
+			for addr, want := range map[string]string{holder.ClassicAddress.String(): "115.25", second.ClassicAddress.String(): "10.25"} {
+				lines, err := c.AccountLines(ctx, addr, iss.String())
+				if err != nil || len(lines) != 1 || lines[0].Balance != want {
+					t.Errorf("%s lines = %+v, %v; want balance %s", addr, lines, err, want)
+				}
+			}
+			over := &transaction.Payment{
+				Destination: second.ClassicAddress,
+				Amount:      types.IssuedCurrencyAmount{Currency: "BXE", Issuer: iss, Value: "40"},
+			}
+			if _, err := c.SubmitAndWait(ctx, over, issuer); !xrpl.IsTec(err) {
+				t.Errorf("payment over the trust limit: %v, want tecPATH_DRY", err)
+			}
+		})
 
 		t.Run("ErrPathDry", func(t *testing.T) {
 			before, err := c.AccountInfo(ctx, iss.String())
@@ -411,4 +449,52 @@ func TestAccountLinesPaging(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMemoLimit checks that EncodeMemos refuses exactly what the ledger refuses.
+func TestMemoLimit(t *testing.T) {
+	l := startLedger(t, nil)
+	c := dial(t, l.HTTPURL)
+	ctx := testContext(t)
+	alice := fund(t, ctx, c, 50_000_000, secp)
+	largest := 0
+	for n := 900; n < 1100; n++ {
+		_, err := xrpl.EncodeMemos(xrpl.Memo{Type: "banx/x", Data: bytes.Repeat([]byte("x"), n)})
+		if err != nil {
+			if banx.ErrorCode(err) != banx.ETOOLARGE {
+				t.Fatalf("%d bytes: %v, want ETOOLARGE", n, err)
+			}
+			break
+		}
+		largest = n
+	}
+	if largest == 0 || largest >= 1099 {
+		t.Fatalf("largest accepted memo data %d bytes", largest)
+	}
+	pay := func(memos []types.MemoWrapper) (*xrpl.Transaction, error) {
+		return c.SubmitAndWait(ctx, &transaction.Payment{
+			BaseTx: transaction.BaseTx{Memos: memos}, Destination: genesisAddress, Amount: types.XRPCurrencyAmount(1),
+		}, alice)
+	}
+	t.Run("OK", func(t *testing.T) {
+		memos, err := xrpl.EncodeMemos(xrpl.Memo{Type: "banx/x", Data: bytes.Repeat([]byte("x"), largest)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tx, err := pay(memos); err != nil || len(tx.Memos) != 1 || len(tx.Memos[0].Data) != largest {
+			t.Fatalf("largest memo: %+v, %v", tx, err)
+		}
+	})
+	t.Run("ErrTooLargeAtLedger", func(t *testing.T) {
+		memos, err := xrpl.EncodeMemos(xrpl.Memo{Type: "banx/x", Data: bytes.Repeat([]byte("x"), largest)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		memos[0].Memo.MemoData += "78" // one byte more, past EncodeMemos's check
+		_, err = pay(memos)
+		var re *xrpl.RPCError
+		if !errors.As(err, &re) || re.Name != "invalidTransaction" || banx.ErrorCode(err) != banx.EINVALID {
+			t.Fatalf("one byte over: %v, want RPCError invalidTransaction", err)
+		}
+	})
 }
