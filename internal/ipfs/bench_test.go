@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"io"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -58,4 +59,55 @@ func benchmarkAdd(b *testing.B, s store) {
 	}
 	wg.Wait()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+}
+
+// BenchmarkCat4KiB reads 4 KiB documents back (every block hash-checked on the
+// embedded side) from 8 goroutines and reports documents per second:
+//
+//	go test ./internal/ipfs -run '^$' -bench Cat4KiB -benchtime 5000x
+func BenchmarkCat4KiB(b *testing.B) {
+	k, e := openStores(b)
+	for _, s := range []store{k, e} {
+		b.Run(s.Kind(), func(b *testing.B) {
+			ctx := context.Background()
+			cids := make([]string, 500)
+			for i := range cids {
+				c, err := s.Add(ctx, bytes.NewReader(randomBytes(uint64(1000+i), 4<<10)))
+				if err != nil {
+					b.Fatal(err)
+				}
+				cids[i] = c
+			}
+			var next atomic.Int64
+			b.SetBytes(4 << 10)
+			b.ResetTimer()
+			var wg sync.WaitGroup
+			for range benchWorkers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					buf := make([]byte, 8<<10)
+					for {
+						i := next.Add(1)
+						if i > int64(b.N) {
+							return
+						}
+						rc, err := s.Cat(ctx, cids[int(i)%len(cids)])
+						if err != nil {
+							b.Error(err)
+							return
+						}
+						n, err := io.ReadFull(rc, buf)
+						rc.Close()
+						if n != 4<<10 || err != io.ErrUnexpectedEOF {
+							b.Errorf("read %d bytes, %v; want 4096, unexpected EOF", n, err)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+		})
+	}
 }
