@@ -498,3 +498,45 @@ func TestMemoLimit(t *testing.T) {
 		}
 	})
 }
+
+// TestLedgerRestart restarts the ledger itself (persistent DataDir) between a
+// submission and the wait: validated history survives, and resubmitting the same
+// signed blob applies it exactly once.
+func TestLedgerRestart(t *testing.T) {
+	dir := t.TempDir()
+	edit := func(cfg *ledger.Config) { cfg.DataDir = dir }
+	ctx := testContext(t)
+	l1 := startLedger(t, edit)
+	c1 := dial(t, l1.HTTPURL)
+	alice := fund(t, ctx, c1, 30_000_000, secp)
+	bob := fund(t, ctx, c1, 20_000_000, ed25519)
+	first, err := c1.SubmitAndWait(ctx, &transaction.Payment{Destination: bob.ClassicAddress, Amount: types.XRPCurrencyAmount(1_000)}, alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, err := c1.Prepare(ctx, &transaction.Payment{Destination: bob.ClassicAddress, Amount: types.XRPCurrencyAmount(2_000)}, alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := c1.Submit(ctx, pending.Blob); err != nil || res.EngineResult != "tesSUCCESS" {
+		t.Fatalf("submit: %+v, %v", res, err)
+	}
+	c1.Close()
+	l1.Stop()
+
+	l2 := startLedger(t, edit)
+	c2 := dial(t, l2.WSURL)
+	again, err := c2.Wait(ctx, first.Hash, first.LastLedgerSequence)
+	if err != nil || again.LedgerIndex != first.LedgerIndex || again.Result != "tesSUCCESS" {
+		t.Fatalf("validated tx after restart: %+v, %v; want ledger %d", again, err, first.LedgerIndex)
+	}
+	// Whatever the restart did to the open ledger, the same blob may be sent again.
+	tx, err := c2.SubmitSignedAndWait(ctx, pending)
+	if err != nil || tx.Result != "tesSUCCESS" {
+		t.Fatalf("resubmit after restart: %+v, %v", tx, err)
+	}
+	b, err := c2.AccountInfo(ctx, bob.ClassicAddress.String())
+	if err != nil || b.Balance != 20_000_000+1_000+2_000 {
+		t.Fatalf("bob = %+v, %v; want %d (each payment exactly once)", b, err, 20_000_000+1_000+2_000)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,6 +31,9 @@ type testLedger struct {
 	Ledger  *ledger.Ledger
 	HTTPURL string
 	WSURL   string
+
+	once sync.Once
+	stop func()
 }
 
 // startLedger opens an in-memory embedded ledger and serves its handler on
@@ -47,13 +51,22 @@ func startLedger(t testing.TB, edit func(*ledger.Config)) *testLedger {
 		t.Fatalf("open embedded ledger: %v", err)
 	}
 	srv := httptest.NewServer(l.Handler())
-	t.Cleanup(func() {
+	tl := &testLedger{Ledger: l, HTTPURL: srv.URL + "/", WSURL: "ws" + strings.TrimPrefix(srv.URL, "http") + "/"}
+	tl.stop = func() {
+		srv.CloseClientConnections()
 		srv.Close()
 		if err := l.Close(); err != nil {
 			t.Errorf("close ledger: %v", err)
 		}
-	})
-	return &testLedger{Ledger: l, HTTPURL: srv.URL + "/", WSURL: "ws" + strings.TrimPrefix(srv.URL, "http") + "/"}
+	}
+	t.Cleanup(tl.Stop)
+	return tl
+}
+
+// Stop shuts the server and the ledger down, as a crash or redeploy would; it is
+// safe to call more than once.
+func (tl *testLedger) Stop() {
+	tl.once.Do(tl.stop)
 }
 
 // dial connects a client to url with auto-accept (nothing closes a test ledger
