@@ -28,7 +28,8 @@
 // terINSUF_FEE_B), Sequence/TicketSequence (tefPAST_SEQ, terPRE_SEQ, tefNO_TICKET,
 // terPRE_TICKET), LastLedgerSequence (tefMAX_LEDGER), signing authority (master key
 // unless disabled, or the regular key: tefBAD_AUTH, tefMASTER_DISABLED as rippled with
-// fixMasterKeyAsRegularKey), duplicates (tefALREADY). tec results claim the fee and
+// fixMasterKeyAsRegularKey), duplicates (tefALREADY while in the open ledger, then
+// tefPAST_SEQ as rippled). tec results claim the fee and
 // sequence; tef/tem/tel never apply; ter results are kept and retried in each new open
 // ledger until they apply, fail for good, or their LastLedgerSequence passes (as
 // rippled's held/local transactions). Submit refuses, with invalidTransaction and

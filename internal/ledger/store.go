@@ -228,12 +228,6 @@ func (s *store) txByHash(ctx context.Context, id Hash) (txRecord, error) {
 	return r, err
 }
 
-func (s *store) hasTx(ctx context.Context, id Hash) (bool, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM txs WHERE hash = ?`, id[:]).Scan(&n)
-	return n > 0, err
-}
-
 func (s *store) txsInLedger(ctx context.Context, seq uint32) ([]txRecord, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT hash, tx_index, blob, meta FROM txs WHERE ledger_seq = ? ORDER BY tx_index`, seq)
 	if err != nil {

@@ -1,7 +1,6 @@
 package ledger
 
 import (
-	"context"
 	"errors"
 	"strings"
 )
@@ -46,16 +45,6 @@ func (l *Ledger) submitDecoded(t *txn) SubmitResult {
 		case !res.Applied && strings.HasPrefix(res.EngineResult, "ter") && !l.isHeld(t.id) && len(l.held) < maxHeld:
 			l.held = append(l.held, t)
 			res.Kept = true
-		case res.EngineResult == "tefPAST_SEQ" || res.EngineResult == "tefNO_TICKET":
-			// Only a consumed sequence or ticket can hide a resubmission of a
-			// transaction already in a closed ledger; look it up only then.
-			known, err := l.store.hasTx(context.Background(), t.id)
-			if err != nil {
-				l.log.Error("look up transaction", "hash", t.id.String(), "err", err)
-			}
-			if known {
-				res.EngineResult = "tefALREADY"
-			}
 		}
 	}
 	if a := l.open.view.read(keyAccount(t.account)); a != nil {

@@ -191,7 +191,9 @@ func TestSubmitDuplicateIsAlready(t *testing.T) {
 		t.Fatalf("second in the open ledger: %v", r)
 	}
 	e.accept()
-	if r := e.rawSubmit(blob); r["engine_result"] != "tefALREADY" {
+	// Once validated the sequence is consumed: rippled's open-ledger apply answers
+	// tefPAST_SEQ, and the transaction still cannot apply twice.
+	if r := e.rawSubmit(blob); r["engine_result"] != "tefPAST_SEQ" {
 		t.Fatalf("after validation: %v", r)
 	}
 	e.accept()

@@ -57,8 +57,6 @@ func TestTickets(t *testing.T) {
 	})
 	t.Run("ErrTicketUsed", func(t *testing.T) {
 		e.unchanged(func() {
-			// A different transaction on the consumed ticket (the identical blob would be
-			// tefALREADY).
 			if r := useTicketAmount(seq+2, "1000001"); r["engine_result"] != "tefNO_TICKET" {
 				t.Fatalf("reuse: %v", r["engine_result"])
 			}
