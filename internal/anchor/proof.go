@@ -124,6 +124,17 @@ type batchJSON struct {
 	Path      []string `json:"path"`
 }
 
+// bundleShape is the shape of a bundle document: its depth, the longest array
+// (the Merkle path) and the exact member names of each object.
+var bundleShape = jsonLimits{maxDepth: 3, maxArray: MaxProofPath, members: map[string][]string{
+	"$":          {"bundle", "mode", "network", "author", "manifest", "tx", "memo", "batch"},
+	"$.network":  {"id", "name"},
+	"$.manifest": {"cid", "sha256", "bytes"},
+	"$.tx":       {"hash", "ledger_index", "account", "blob"},
+	"$.memo":     {"type", "format", "data"},
+	"$.batch":    {"public_key", "signature", "index", "path"},
+}}
+
 // ParseProofBundle decodes and validates an untrusted proof bundle. It is
 // strict: at most MaxProofBundleBytes, one JSON object with no unknown,
 // duplicate or null members, at most MaxProofPath path hashes, and every field
@@ -135,7 +146,7 @@ func ParseProofBundle(data []byte) (ProofBundle, error) {
 	if len(data) > MaxProofBundleBytes {
 		return ProofBundle{}, banx.Errorf(banx.ETOOLARGE, "proof bundle: %d bytes, at most %d are allowed", len(data), MaxProofBundleBytes)
 	}
-	if err := checkJSONShape(data, jsonLimits{maxDepth: 3, maxArray: MaxProofPath}); err != nil {
+	if err := checkJSONShape(data, bundleShape); err != nil {
 		return ProofBundle{}, invalidBundle(err.Error())
 	}
 	var w bundleJSON

@@ -84,8 +84,10 @@ func TestParseProofBundleErr(t *testing.T) {
 		{"ErrInvalidUTF8", "{\"bundle\":\"\xff\"}", banx.EINVALID, "proof bundle: not valid UTF-8"},
 		{"ErrDuplicateKey", strings.Replace(string(good), `{"author":`, `{"author":"x","author":`, 1), banx.EINVALID, `proof bundle: $: duplicate key "author"`},
 		{"ErrNull", edit(func(m map[string]any) { m["batch"] = nil }), banx.EINVALID, "proof bundle: $.batch: null is not allowed"},
-		{"ErrUnknownField", edit(func(m map[string]any) { m["extra"] = 1 }), banx.EINVALID, `proof bundle: unknown field "extra"`},
-		{"ErrUnknownNestedField", edit(func(m map[string]any) { obj(m, "tx")["fee"] = "12" }), banx.EINVALID, `proof bundle: unknown field "fee"`},
+		{"ErrUnknownField", edit(func(m map[string]any) { m["extra"] = 1 }), banx.EINVALID, `proof bundle: $: unknown member "extra"`},
+		{"ErrMemberCase", strings.Replace(string(good), `"author":`, `"Author":`, 1), banx.EINVALID, `proof bundle: $: unknown member "Author"`},
+		{"ErrNonASCIIAuthor", edit(func(m map[string]any) { m["author"] = "rހ" }), banx.EINVALID, `proof bundle: author "rހ" is not a valid XRPL classic address`},
+		{"ErrUnknownNestedField", edit(func(m map[string]any) { obj(m, "tx")["fee"] = "12" }), banx.EINVALID, `proof bundle: $.tx: unknown member "fee"`},
 		{"ErrWrongType", edit(func(m map[string]any) { obj(m, "tx")["ledger_index"] = "97" }), banx.EINVALID, "proof bundle: cannot unmarshal string into Go struct field"},
 		{"ErrNegativeIndex", edit(func(m map[string]any) { obj(m, "batch")["index"] = -1 }), banx.EINVALID, "proof bundle: cannot unmarshal number -1"},
 		{"ErrVersion", edit(func(m map[string]any) { m["bundle"] = "banx.proof/2" }), banx.EINVALID, `proof bundle: bundle "banx.proof/2" is not a version this reader knows ("banx.proof/1")`},
@@ -117,7 +119,7 @@ func TestParseProofBundleErr(t *testing.T) {
 		{"ErrIndexHuge", edit(func(m map[string]any) { obj(m, "batch")["index"] = 1 << 24 }), banx.EINVALID, "proof bundle: batch.index 16777216 is beyond the largest batch"},
 		{"ErrPublicKey", edit(func(m map[string]any) { obj(m, "batch")["public_key"] = "04" + strings.Repeat("A", 64) }), banx.EINVALID, "proof bundle: batch.public_key"},
 		{"ErrSignature", edit(func(m map[string]any) { obj(m, "batch")["signature"] = "XYZ" }), banx.EINVALID, `proof bundle: batch.signature "XYZ" is not a signature`},
-		{"ErrDeep", `{"a":[[[[1]]]]}`, banx.EINVALID, "proof bundle: $.a[0][0]: nested deeper than 3 levels"},
+		{"ErrDeep", `{"batch":{"path":[[[1]]]}}`, banx.EINVALID, "proof bundle: $.batch.path[0]: nested deeper than 3 levels"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := anchor.ParseProofBundle([]byte(tc.doc))

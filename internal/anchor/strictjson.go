@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -16,6 +17,10 @@ import (
 type jsonLimits struct {
 	maxDepth int // nesting of objects and arrays
 	maxArray int // elements in any one array
+	// members, when set, lists the member names each object (by JSON path,
+	// array indexes written as []) may have. encoding/json matches names
+	// case-insensitively, so without this {"Author": ...} would pass as author.
+	members map[string][]string
 }
 
 // checkJSONShape walks data token by token and rejects what encoding/json would
@@ -65,6 +70,9 @@ func walkValue(dec *json.Decoder, path string, depth int, lim jsonLimits) error 
 				return fmt.Errorf("%s: duplicate key %s", path, quote(key))
 			}
 			seen[key] = true
+			if lim.members != nil && !contains(lim.members[shapePath(path)], key) {
+				return fmt.Errorf("%s: unknown member %s", path, quote(key))
+			}
 			if err := walkValue(dec, path+"."+clipKey(key), depth+1, lim); err != nil {
 				return err
 			}
@@ -99,4 +107,22 @@ func clipKey(k string) string {
 		return strconv.Quote(k[:40]) + "..."
 	}
 	return k
+}
+
+// shapePath drops array indexes from a path: $.batch.path[3] -> $.batch.path[].
+func shapePath(p string) string {
+	var b strings.Builder
+	skip := false
+	for _, r := range p {
+		switch {
+		case r == '[':
+			skip = true
+			b.WriteString("[]")
+		case r == ']':
+			skip = false
+		case !skip:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
