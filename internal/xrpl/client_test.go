@@ -540,3 +540,96 @@ func TestLedgerRestart(t *testing.T) {
 		t.Fatalf("bob = %+v, %v; want %d (each payment exactly once)", b, err, 20_000_000+1_000+2_000)
 	}
 }
+
+// TestPipelinedSubmissions submits several transactions from one account before any
+// ledger closes: autofill must read the open ledger's sequence, and all of them must
+// land in the same validated ledger.
+func TestPipelinedSubmissions(t *testing.T) {
+	transports(t, nil, func(t *testing.T, c *xrpl.Client) {
+		ctx := testContext(t)
+		alice := fund(t, ctx, c, 50_000_000, secp)
+		bob := fund(t, ctx, c, 20_000_000, ed25519)
+		var signed []*xrpl.SignedTx
+		for i := range 3 {
+			s, err := c.Prepare(ctx, &transaction.Payment{Destination: bob.ClassicAddress, Amount: types.XRPCurrencyAmount(100 + i)}, alice)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res, err := c.Submit(ctx, s.Blob); err != nil || res.EngineResult != "tesSUCCESS" {
+				t.Fatalf("submit %d: %+v, %v", i, res, err)
+			}
+			if i > 0 && s.Sequence != signed[i-1].Sequence+1 {
+				t.Errorf("sequence %d after %d: autofill did not see the open ledger", s.Sequence, signed[i-1].Sequence)
+			}
+			signed = append(signed, s)
+		}
+		var ledgerIndex uint32
+		for i, s := range signed {
+			tx, err := c.Wait(ctx, s.Hash, s.LastLedgerSequence)
+			if err != nil {
+				t.Fatalf("wait %d: %v", i, err)
+			}
+			if i > 0 && tx.LedgerIndex != ledgerIndex {
+				t.Errorf("tx %d in ledger %d, tx 0 in %d", i, tx.LedgerIndex, ledgerIndex)
+			}
+			ledgerIndex = tx.LedgerIndex
+		}
+	})
+}
+
+func TestIssuedValues(t *testing.T) {
+	l := startLedger(t, nil)
+	c := dial(t, l.HTTPURL)
+	ctx := testContext(t)
+	issuer := fund(t, ctx, c, 50_000_000, secp)
+	hot := fund(t, ctx, c, 20_000_000, ed25519)
+	holder := fund(t, ctx, c, 20_000_000, secp)
+	iss := issuer.ClassicAddress
+	if _, err := c.SubmitAndWait(ctx, &transaction.AccountSet{SetFlag: transaction.AsfDefaultRipple}, issuer); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"hot", "holder"} {
+		wallet := hot
+		if w == "holder" {
+			wallet = holder
+		}
+		trust := &transaction.TrustSet{LimitAmount: types.IssuedCurrencyAmount{Currency: "BXE", Issuer: iss, Value: "9999999999999999e80"}}
+		if _, err := c.SubmitAndWait(ctx, trust, wallet); err != nil {
+			t.Fatalf("%s TrustSet: %v", w, err)
+		}
+	}
+	issue := func(to *transaction.Payment) (*xrpl.Transaction, error) { return c.SubmitAndWait(ctx, to, issuer) }
+	amount := func(v string) types.IssuedCurrencyAmount {
+		return types.IssuedCurrencyAmount{Currency: "BXE", Issuer: iss, Value: v}
+	}
+	for _, v := range []string{"1234567890.12345", "0.000001"} {
+		tx, err := issue(&transaction.Payment{Destination: holder.ClassicAddress, Amount: amount(v)})
+		if err != nil || tx.DeliveredAmount == nil || tx.DeliveredAmount.Value != v {
+			t.Fatalf("issue %s: %+v, %v", v, tx, err)
+		}
+	}
+	if _, err := issue(&transaction.Payment{Destination: hot.ClassicAddress, Amount: amount("500")}); err != nil {
+		t.Fatal(err)
+	}
+	lines, err := c.AccountLines(ctx, holder.ClassicAddress.String(), iss.String())
+	if err != nil || len(lines) != 1 || lines[0].Balance != "1234567890.123451" {
+		t.Errorf("holder lines = %+v, %v; want balance 1234567890.123451", lines, err)
+	}
+	gb, err := c.GatewayBalances(ctx, iss.String(), hot.ClassicAddress.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gb.Obligations["BXE"] != "1234567890.123451" {
+		t.Errorf("obligations = %v, want BXE 1234567890.123451 (hot wallet excluded)", gb.Obligations)
+	}
+	if hb := gb.Balances[hot.ClassicAddress.String()]; len(hb) != 1 || hb[0].Value != "500" || hb[0].Currency != "BXE" {
+		t.Errorf("hot wallet balances = %+v, want 500 BXE", hb)
+	}
+
+	t.Run("ErrSeventeenDigits", func(t *testing.T) {
+		_, err := c.Prepare(ctx, &transaction.Payment{Destination: holder.ClassicAddress, Amount: amount("1.2345678901234567")}, issuer)
+		if banx.ErrorCode(err) != banx.EINVALID {
+			t.Fatalf("17 significant digits: %v, want EINVALID before submission", err)
+		}
+	})
+}
