@@ -179,7 +179,7 @@ var rpcErrors = map[string]struct {
 	"lgrNotFound":        {21, "ledgerNotFound", banx.ENOTFOUND},
 	"lgrNotValidated":    {22, "Ledger not validated.", banx.EUNAVAILABLE},
 	"txnNotFound":        {29, "Transaction not found.", banx.ENOTFOUND},
-	"entryNotFound":      {21, "Entry not found.", banx.ENOTFOUND},
+	"entryNotFound":      {-1, "Entry not found.", banx.ENOTFOUND},
 	"objectNotFound":     {92, "The requested object was not found.", banx.ENOTFOUND},
 	"invalidParams":      {31, "Invalid parameters.", banx.EINVALID},
 	"unknownCmd":         {32, "Unknown method.", banx.EINTERNAL},
