@@ -12,7 +12,8 @@ import (
 // BenchmarkSubmitAndWait measures complete reliable submissions against the embedded
 // ledger over loopback: server_info + account_info (autofill), sign, submit, then
 // ledger/tx polling with ledger_accept until validated. "parallel" runs GOMAXPROCS
-// submitters from one account through one Client.
+// submitters from one account through one Client (requests pipelined on one
+// WebSocket for ws-parallel).
 //
 //	go test ./internal/xrpl -run '^$' -bench SubmitAndWait -benchtime 200x
 func BenchmarkSubmitAndWait(b *testing.B) {
@@ -24,6 +25,7 @@ func BenchmarkSubmitAndWait(b *testing.B) {
 		{"http", l.HTTPURL, false},
 		{"ws", l.WSURL, false},
 		{"http-parallel", l.HTTPURL, true},
+		{"ws-parallel", l.WSURL, true},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			c := dial(b, bc.url)
