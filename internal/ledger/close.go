@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -59,6 +60,59 @@ func canonicalOrder(txs []*txn) []*txn {
 	return out
 }
 
+// encodeClose serializes every changed entry and every metadata object with the binary
+// codec, spread over all cores: encoding is the costliest part of a close and each item
+// is independent.
+func encodeClose(b *builder) (*closedLedger, error) {
+	cl := &closedLedger{state: make(map[Hash][]byte, len(b.view.m)), txs: make([]storedTx, len(b.applied))}
+	keys := make([]Hash, 0, len(b.view.m))
+	for k := range b.view.m {
+		keys = append(keys, k)
+	}
+	entries := make([][]byte, len(keys))
+	n := len(keys) + len(b.applied)
+	workers := min(runtime.GOMAXPROCS(0), max(n/64, 1))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				if i < len(keys) {
+					if v := b.view.m[keys[i]]; v != nil {
+						data, err := encodeEntry(v)
+						if err != nil {
+							errs[w] = fmt.Errorf("encode entry %s: %w", keys[i], err)
+							return
+						}
+						entries[i] = data
+					}
+					continue
+				}
+				a := b.applied[i-len(keys)]
+				metaBlob, err := encodeEntry(a.meta)
+				if err != nil {
+					errs[w] = fmt.Errorf("encode metadata of %s: %w", a.tx.id, err)
+					return
+				}
+				a.accounts = affectedAccounts(a.meta, a.tx.account)
+				cl.txs[i-len(keys)] = storedTx{id: a.tx.id, index: a.index, blob: a.tx.blob, meta: metaBlob, accounts: a.accounts}
+			}
+		}(w)
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	for i, k := range keys {
+		cl.state[k] = entries[i]
+	}
+	return cl, nil
+}
+
 // applyPasses applies a canonical set to a closing ledger and returns the transactions
 // left with a retry result, which move on to the next open ledger.
 func applyPasses(b *builder, txs []*txn) []*txn {
@@ -101,33 +155,17 @@ func (l *Ledger) closeLocked(ctx context.Context) (*closeEvent, error) {
 	b := newBuilder(&l.cfg, l.state, seq, parent.CloseTime, false)
 	retry := applyPasses(b, canonicalOrder(candidates))
 
-	cl := &closedLedger{state: make(map[Hash][]byte, len(b.view.m))}
-	for k, v := range b.view.m {
-		if v == nil {
-			cl.state[k] = nil
-			continue
-		}
-		data, err := encodeEntry(v)
-		if err != nil {
-			return nil, fmt.Errorf("encode entry %s: %w", k, err)
-		}
-		cl.state[k] = data
+	cl, err := encodeClose(b)
+	if err != nil {
+		return nil, err
 	}
 	txTree := newSHAMap()
-	cl.txs = make([]storedTx, 0, len(b.applied))
-	for _, a := range b.applied {
-		metaBlob, err := encodeEntry(a.meta)
-		if err != nil {
-			return nil, fmt.Errorf("encode metadata of %s: %w", a.tx.id, err)
-		}
-		leaf, err := txLeafHash(a.tx.id, a.tx.blob, metaBlob)
+	for _, st := range cl.txs {
+		leaf, err := txLeafHash(st.id, st.blob, st.meta)
 		if err != nil {
 			return nil, err
 		}
-		txTree.set(a.tx.id, leaf)
-		a.accounts = affectedAccounts(a.meta, a.tx.account)
-		cl.txs = append(cl.txs, storedTx{id: a.tx.id, index: a.index, blob: a.tx.blob, meta: metaBlob,
-			accounts: a.accounts})
+		txTree.set(st.id, leaf)
 	}
 	for k, data := range cl.state {
 		if data == nil {
