@@ -139,13 +139,13 @@ func (r errReader) Read([]byte) (int, error) { return 0, r.err }
 // TestDaemonImportConfigIgnored runs a daemon whose Import defaults would change
 // every CID; the explicit add flags from the contract must make them irrelevant.
 func TestDaemonImportConfigIgnored(t *testing.T) {
-	d := kubotest.StartWithConfig(t, map[string]string{
+	d := kubotest.StartWith(t, kubotest.Options{Config: map[string]string{
 		"Import.CidVersion":         "0",
 		"Import.UnixFSRawLeaves":    "false",
 		"Import.UnixFSChunker":      `"size-1024"`,
 		"Import.UnixFSDAGLayout":    `"trickle"`,
 		"Import.UnixFSFileMaxLinks": "8",
-	})
+	}})
 	ctx := context.Background()
 	data := bytes.Repeat([]byte("banx "), 100_000) // 500 KB: two chunks under the contract
 	got, err := open(t, d.API).Add(ctx, bytes.NewReader(data))
@@ -180,13 +180,13 @@ func TestVerify(t *testing.T) {
 		}
 	})
 	t.Run("OKExplicitDefault", func(t *testing.T) {
-		d := kubotest.StartWithConfig(t, map[string]string{"Import.UnixFSPBNodeFieldOrder": `"links-first"`})
+		d := kubotest.StartWith(t, kubotest.Options{Config: map[string]string{"Import.UnixFSPBNodeFieldOrder": `"links-first"`}})
 		if err := open(t, d.API).Verify(ctx); err != nil {
 			t.Fatal(err)
 		}
 	})
 	t.Run("ErrDataFirst", func(t *testing.T) {
-		d := kubotest.StartWithConfig(t, map[string]string{"Import.UnixFSPBNodeFieldOrder": `"data-first"`})
+		d := kubotest.StartWith(t, kubotest.Options{Config: map[string]string{"Import.UnixFSPBNodeFieldOrder": `"data-first"`}})
 		err := open(t, d.API).Verify(ctx)
 		if banx.ErrorCode(err) != banx.EINVALID || !strings.Contains(err.Error(), "Import.UnixFSPBNodeFieldOrder = data-first") {
 			t.Fatalf("err = %v, want EINVALID naming the setting", err)

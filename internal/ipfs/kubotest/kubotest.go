@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -49,11 +50,27 @@ type Daemon struct {
 	once    sync.Once
 }
 
+// Options adjust a daemon's repository before it starts.
+type Options struct {
+	// Profiles are `ipfs init` profiles applied before the "test" profile, for
+	// example "pebbleds" for Kubo's LSM datastore instead of flatfs.
+	Profiles []string
+	// Config entries are applied as by `ipfs config --json <key> <value>`;
+	// values are JSON.
+	Config map[string]string
+}
+
 // Start starts a daemon for one test or benchmark, stops it in tb.Cleanup and
-// returns its API multiaddr. It fails tb if the daemon cannot start.
+// returns it. It fails tb if the daemon cannot start.
 func Start(tb testing.TB) *Daemon {
 	tb.Helper()
-	d, err := StartDaemon()
+	return StartWith(tb, Options{})
+}
+
+// StartWith is Start for a daemon configured by opts.
+func StartWith(tb testing.TB, opts Options) *Daemon {
+	tb.Helper()
+	d, err := StartDaemonWith(opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -68,28 +85,11 @@ func Start(tb testing.TB) *Daemon {
 // StartDaemon starts a daemon and waits until its API answers. It suits TestMain,
 // where one daemon serves a whole package; the caller must call Stop.
 func StartDaemon() (*Daemon, error) {
-	return StartDaemonWithConfig(nil)
+	return StartDaemonWith(Options{})
 }
 
-// StartWithConfig is Start with repository settings applied before the daemon
-// starts, as by `ipfs config --json <key> <value>`; values are JSON.
-func StartWithConfig(tb testing.TB, config map[string]string) *Daemon {
-	tb.Helper()
-	d, err := StartDaemonWithConfig(config)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		if err := d.Stop(); err != nil {
-			tb.Errorf("stop Kubo daemon: %v", err)
-		}
-	})
-	return d
-}
-
-// StartDaemonWithConfig is StartDaemon with repository settings applied first,
-// for tests that need a daemon configured differently from the test profile.
-func StartDaemonWithConfig(config map[string]string) (*Daemon, error) {
+// StartDaemonWith is StartDaemon for a daemon configured by opts.
+func StartDaemonWith(opts Options) (*Daemon, error) {
 	bin, err := Binary()
 	if err != nil {
 		return nil, err
@@ -99,13 +99,14 @@ func StartDaemonWithConfig(config map[string]string) (*Daemon, error) {
 		return nil, fmt.Errorf("create Kubo repository directory: %w", err)
 	}
 	env := append(os.Environ(), "IPFS_PATH="+repo)
-	init := exec.Command(bin, "init", "--profile=test")
+	profiles := strings.Join(append(slices.Clone(opts.Profiles), "test"), ",")
+	init := exec.Command(bin, "init", "--profile="+profiles)
 	init.Env = env
 	if out, err := init.CombinedOutput(); err != nil {
 		os.RemoveAll(repo)
-		return nil, fmt.Errorf("ipfs init in %s: %v: %s", repo, err, out)
+		return nil, fmt.Errorf("ipfs init --profile=%s in %s: %v: %s", profiles, repo, err, out)
 	}
-	for key, value := range config {
+	for key, value := range opts.Config {
 		cmd := exec.Command(bin, "config", "--json", key, value)
 		cmd.Env = env
 		if out, err := cmd.CombinedOutput(); err != nil {

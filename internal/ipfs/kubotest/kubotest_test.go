@@ -1,6 +1,7 @@
 package kubotest_test
 
 import (
+	"context"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -59,4 +60,20 @@ func TestBinary(t *testing.T) {
 			t.Fatalf("err = %v, want it to name %s and `make tools`", err, missing)
 		}
 	})
+}
+
+func TestStartWith(t *testing.T) {
+	d := kubotest.StartWith(t, kubotest.Options{
+		Profiles: []string{"pebbleds"},
+		Config:   map[string]string{"Import.UnixFSChunker": `"size-1024"`},
+	})
+	for key, want := range map[string]string{"Datastore.Spec.type": "pebbleds", "Import.UnixFSChunker": "size-1024"} {
+		got, err := d.Run(context.Background(), "config", key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.TrimSpace(got) != want {
+			t.Errorf("config %s = %q, want %q", key, got, want)
+		}
+	}
 }
