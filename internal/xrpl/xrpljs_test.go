@@ -16,7 +16,8 @@ import (
 // TestXRPLJS runs testdata/xrpljs/scenario.mjs, which drives unmodified xrpl.js 4
 // against the embedded ledger over WebSocket: funding from genesis, a payment with
 // memos read back from tx, AccountSet, TrustSet, an IOU payment, account_lines and
-// getBalances.
+// getBalances; once with the script closing ledgers (ledger_accept), once with the
+// ledger closing on its own every 200ms.
 func TestXRPLJS(t *testing.T) {
 	dir := filepath.Join("testdata", "xrpljs")
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "xrpl", "package.json")); err != nil {
