@@ -205,13 +205,13 @@ func (l *Ledger) reopen(retry []*txn) {
 	l.held = nil
 	seen := make(map[Hash]bool, len(again))
 	for _, t := range again {
-		if seen[t.id] {
+		if seen[t.id] || t.expire != 0 && l.open.seq > t.expire {
 			continue
 		}
 		seen[t.id] = true
 		r, applied := l.open.apply(t, false)
 		if !applied && strings.HasPrefix(r, "ter") && len(l.held) < maxHeld {
-			l.held = append(l.held, t)
+			l.hold(t)
 		}
 	}
 }
@@ -263,4 +263,19 @@ func affectedAccounts(meta sle, sender AccountID) []AccountID {
 		}
 	}
 	return out
+}
+
+// holdLedgers is LocalTxs' holdLedgers: a kept transaction is retried for this many
+// ledgers, or until its LastLedgerSequence passes, whichever comes first.
+const holdLedgers = 5
+
+// hold keeps a transaction with a retry result for the next open ledgers.
+func (l *Ledger) hold(t *txn) {
+	if t.expire == 0 {
+		t.expire = l.open.seq + holdLedgers
+		if lls := getU32(t.fields, "LastLedgerSequence"); hasField(t.fields, "LastLedgerSequence") && lls+1 < t.expire {
+			t.expire = lls + 1
+		}
+	}
+	l.held = append(l.held, t)
 }

@@ -31,8 +31,8 @@
 // fixMasterKeyAsRegularKey), duplicates (tefALREADY while in the open ledger, then
 // tefPAST_SEQ as rippled). tec results claim the fee and
 // sequence; tef/tem/tel never apply; ter results are kept and retried in each new open
-// ledger until they apply, fail for good, or their LastLedgerSequence passes (as
-// rippled's held/local transactions). Submit refuses, with invalidTransaction and
+// ledger until they apply, fail for good, or five ledgers (or their
+// LastLedgerSequence) pass, as rippled's LocalTxs. Submit refuses, with invalidTransaction and
 // "fails local checks", undecodable blobs, bad signatures, template violations,
 // memos over 1024 bytes or with non-URL characters in MemoType/MemoFormat, and
 // pseudo-transactions.

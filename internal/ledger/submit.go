@@ -43,7 +43,7 @@ func (l *Ledger) submitDecoded(t *txn) SubmitResult {
 		res.EngineResult, res.Applied = l.open.apply(t, false)
 		switch {
 		case !res.Applied && strings.HasPrefix(res.EngineResult, "ter") && !l.isHeld(t.id) && len(l.held) < maxHeld:
-			l.held = append(l.held, t)
+			l.hold(t)
 			res.Kept = true
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"strings"
 	"testing"
+	"time"
 
 	binarycodec "github.com/Peersyst/xrpl-go/binary-codec"
 
@@ -254,5 +255,47 @@ func TestNetworkIDRequired(t *testing.T) {
 	}
 	if info := e.rpc("server_info", nil)["info"].(map[string]any); num(info["network_id"]) != 21337 {
 		t.Fatalf("network_id %v", info["network_id"])
+	}
+}
+
+// TestHeldTransactionExpires: a kept transaction whose gap is never filled is dropped
+// after rippled's five hold ledgers and never applies later.
+func TestHeldTransactionExpires(t *testing.T) {
+	e := newEnv(t)
+	alice := e.fund("100000000", false)
+	bob := newWallet(t, false)
+	s := e.seq(string(alice.ClassicAddress))
+	held := e.submit(alice, map[string]any{"TransactionType": "Payment", "Destination": string(bob.ClassicAddress), "Amount": "3000000", "Sequence": s + 1})
+	if held["engine_result"] != "terPRE_SEQ" {
+		t.Fatalf("submit %v", held)
+	}
+	for i := 0; i < 6; i++ {
+		e.accept()
+	}
+	e.mustSubmit(alice, map[string]any{"TransactionType": "Payment", "Destination": string(bob.ClassicAddress), "Amount": "2000000", "Sequence": s}, "tesSUCCESS")
+	e.accept()
+	e.accept()
+	if got := e.balance(string(bob.ClassicAddress)); got != "2000000" {
+		t.Fatalf("bob %s: the expired transaction applied", got)
+	}
+	if r := e.rpc("tx", map[string]any{"transaction": hashOf(held)}); r["error"] != "txnNotFound" {
+		t.Fatalf("expired tx %v", r)
+	}
+}
+
+// TestCloseInterval: with an interval the ledger closes on its own.
+func TestCloseInterval(t *testing.T) {
+	e := newEnv(t, func(c *ledger.Config) { c.CloseInterval = 20 * time.Millisecond; c.Now = time.Now })
+	start := e.l.Validated().Index
+	deadline := time.Now().Add(10 * time.Second)
+	for e.l.Validated().Index < start+3 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no automatic close: still at %d", e.l.Validated().Index)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	h := e.l.Validated()
+	if h.CloseTime <= h.ParentCloseTime {
+		t.Fatalf("close time %d after parent %d", h.CloseTime, h.ParentCloseTime)
 	}
 }

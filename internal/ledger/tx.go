@@ -26,6 +26,7 @@ type txn struct {
 	flags     uint32
 	signer    AccountID // account id of SigningPubKey
 	multi     bool      // Signers present
+	expire    uint32    // last open ledger in which a held transaction is retried
 }
 
 // seqProxy orders transactions of one account: sequences before tickets, each by value.
