@@ -79,13 +79,15 @@ func parseCID(field, s string) (codec byte, digest []byte, err error) {
 	if len(s) > 2 && s[:2] == "Qm" {
 		return 0, nil, fmt.Errorf("%s %s is a CIDv0, want its CIDv1 in base32 (bafkrei... or bafybei...)", field, quote(s))
 	}
-	notBase32 := fmt.Errorf("%s %s is not a CIDv1 in base32 lower case (bafkrei... or bafybei...)", field, quote(s))
+	notBase32 := func() error {
+		return fmt.Errorf("%s %s is not a CIDv1 in base32 lower case (bafkrei... or bafybei...)", field, quote(s))
+	}
 	if len(s) != cidLength || s[0] != 'b' {
-		return 0, nil, notBase32
+		return 0, nil, notBase32()
 	}
 	raw, err := base32Lower.DecodeString(s[1:])
 	if err != nil || base32Lower.EncodeToString(raw) != s[1:] {
-		return 0, nil, notBase32
+		return 0, nil, notBase32()
 	}
 	if len(raw) != 4+32 || raw[0] != cidVersion1 || (raw[1] != codecRaw && raw[1] != codecDagPB) ||
 		raw[2] != mhSHA256 || raw[3] != mhLen32 {
