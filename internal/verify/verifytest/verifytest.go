@@ -331,7 +331,7 @@ func (b Batch) Bundle(tb testing.TB, sha256 string) anchor.ProofBundle {
 		p := b.Tree.Proof(i)
 		return anchor.ProofBundle{Version: anchor.BundleVersion, Mode: anchor.KindBatch, Network: anchor.Network{ID: l.NetworkID},
 			Author: l.Author, Manifest: anchor.ManifestRef{CID: l.CID, SHA256: l.SHA256},
-			Tx:    anchor.TxRef{Hash: b.Hash, LedgerIndex: b.LedgerIndex, Account: b.Platform}, Memo: b.Memo,
+			Tx: anchor.TxRef{Hash: b.Hash, LedgerIndex: b.LedgerIndex, Account: b.Platform}, Memo: b.Memo,
 			Batch: &anchor.BatchProof{PublicKey: l.PublicKey, Signature: l.Signature, Index: p.Index, Path: p.Path}}
 	}
 	tb.Fatalf("no leaf for sha256 %s in the batch", sha256)
