@@ -56,8 +56,12 @@ func (s *Store) migrate(ctx context.Context) error {
 	})
 }
 
-// prepare prepares the writer's statements on its connection.
+// prepare readies the writer's connection: its statements, and no automatic
+// checkpoints, which runCheckpointer takes over.
 func (s *Store) prepare(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
+		return banx.Wrap(banx.EUNAVAILABLE, err, "configure %s", s.path)
+	}
 	var err error
 	// A block already stored is left alone (its bytes are the same by
 	// definition), except that a pin is added to it if asked for.

@@ -50,6 +50,10 @@ type Store struct {
 	quit       chan struct{}
 	writerDone chan struct{}
 	closeOnce  sync.Once
+
+	checkpoint       chan struct{} // nudges the checkpointer; capacity 1
+	checkpointerDone chan struct{}
+	uncheckpointed   int // bytes committed since the last nudge; the writer's alone
 }
 
 // Open opens the store in dir, creating the directory and the database if needed.
@@ -67,6 +71,7 @@ func Open(dir string) (*Store, error) {
 	s := &Store{
 		path: filepath.Join(dir, FileName), settings: settings,
 		writes: make(chan *writeReq), quit: make(chan struct{}), writerDone: make(chan struct{}),
+		checkpoint: make(chan struct{}, 1), checkpointerDone: make(chan struct{}),
 	}
 	if s.db, err = openPool(s.path, "immediate", 1); err != nil {
 		return nil, err
@@ -89,6 +94,7 @@ func Open(dir string) (*Store, error) {
 		return nil, err
 	}
 	go s.runWriter()
+	go s.runCheckpointer()
 	return s, nil
 }
 
@@ -122,6 +128,7 @@ func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.quit)
 		<-s.writerDone
+		<-s.checkpointerDone
 	})
 	return s.closeDBs()
 }

@@ -15,6 +15,14 @@ import (
 // how the store reaches tens of thousands of documents per second. Adds still
 // return only after their own commit.
 
+// Checkpoints (copying the WAL back into the database file, with an fsync) are
+// taken off the writer too: SQLite would otherwise run them inside whichever
+// commit crosses the threshold, stalling every add queued behind it. The writer
+// only nudges a checkpointer goroutine, which runs passive checkpoints beside it.
+
+// checkpointBytes is how much committed block data triggers a checkpoint.
+const checkpointBytes = 8 << 20
+
 // maxBatchRequests and maxBatchBytes bound one group commit, so a burst cannot
 // make a transaction, or the memory queued behind it, grow without limit.
 const (
@@ -84,6 +92,7 @@ func (s *Store) runWriter() {
 		}
 		if req.fn != nil {
 			req.done <- s.runTx(req.ctx, func(tx *sql.Tx) error { return req.fn(req.ctx, tx) })
+			s.nudgeCheckpoint(checkpointBytes) // size unknown: assume it was large
 			continue
 		}
 		batch := []*writeReq{req}
@@ -114,6 +123,37 @@ func (s *Store) runWriter() {
 		})
 		for _, r := range batch {
 			r.done <- err
+		}
+		s.nudgeCheckpoint(size)
+	}
+}
+
+// nudgeCheckpoint counts committed bytes and wakes the checkpointer when enough
+// have accumulated. It never blocks the writer.
+func (s *Store) nudgeCheckpoint(n int) {
+	s.uncheckpointed += n
+	if s.uncheckpointed < checkpointBytes {
+		return
+	}
+	s.uncheckpointed = 0
+	select {
+	case s.checkpoint <- struct{}{}:
+	default: // one is already pending
+	}
+}
+
+// runCheckpointer runs passive checkpoints when nudged. A passive checkpoint
+// never waits for, nor blocks, the writer or readers; frames it cannot copy yet
+// are copied by the next one.
+func (s *Store) runCheckpointer() {
+	defer close(s.checkpointerDone)
+	for {
+		select {
+		case <-s.checkpoint:
+			// A failure here only delays the copy; the WAL keeps every commit safe.
+			s.read.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+		case <-s.quit:
+			return
 		}
 	}
 }
