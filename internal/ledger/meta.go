@@ -24,29 +24,35 @@ func metaDeleteFinal(f string) bool { return metaDefault(f) || metaDeleteOnly(f)
 // created and deleted entries first, as rippled's ApplyStateTable::apply does. It must
 // run before metadata is built and before the sandbox is applied.
 func threadTx(sb *sandbox, txID Hash, seq uint32) map[Hash][2]any {
+	// An entry updated without any change is no modification (ApplyStateTable skips it).
 	for k, c := range sb.items {
-		if c.orig != nil && !c.deleted {
+		if c.orig != nil && !c.deleted && sameValue(c.orig, c.cur) {
+			delete(sb.items, k)
+		}
+	}
+	var owners []Hash
+	for _, c := range sb.items {
+		if c.orig != nil && !c.deleted || c.cur == nil {
 			continue
 		}
 		e := c.cur
-		if e == nil {
-			continue
-		}
-		_ = k
 		switch getStr(e, "LedgerEntryType") {
 		case "AccountRoot":
 		case "RippleState":
 			if lo, ok := amountIssuer(e, "LowLimit"); ok {
-				sb.touch(keyAccount(lo))
+				owners = append(owners, keyAccount(lo))
 			}
 			if hi, ok := amountIssuer(e, "HighLimit"); ok {
-				sb.touch(keyAccount(hi))
+				owners = append(owners, keyAccount(hi))
 			}
 		default:
 			if a, ok := getAccount(e, "Account"); ok {
-				sb.touch(keyAccount(a))
+				owners = append(owners, keyAccount(a))
 			}
 		}
+	}
+	for _, k := range owners {
+		sb.touch(k)
 	}
 	prev := make(map[Hash][2]any)
 	id := txID.String()
