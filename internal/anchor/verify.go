@@ -91,7 +91,7 @@ func verifyBatch(r *Report, b ProofBundle, memo Memo, memoOK bool, needMemo stri
 			r.Set(CheckAuthorKey, StatusFail, errorDetail(err))
 		case own.Master:
 			r.Key = &own
-			r.Set(CheckAuthorKey, StatusPass, "the master key of "+b.Author)
+			r.Set(CheckAuthorKey, StatusPass, "the master key of "+b.Author+" (whether it was disabled at that ledger is a ledger check)")
 		default:
 			r.Key = &own
 			r.Set(CheckAuthorKey, StatusSkip, fmt.Sprintf(
