@@ -7,7 +7,6 @@ import (
 	"math/big"
 	"net/http"
 	"strings"
-	"sync"
 
 	addresscodec "github.com/Peersyst/xrpl-go/address-codec"
 	"github.com/Peersyst/xrpl-go/pkg/crypto"
@@ -19,8 +18,6 @@ const defaultFaucetXRP = "1000"
 
 // maxFaucetDrops caps one faucet payment at 1,000,000 XRP.
 const maxFaucetDrops = 1_000_000_000_000
-
-var faucetMu sync.Mutex
 
 type faucetRequest struct {
 	Destination string `json:"destination"`
@@ -105,8 +102,8 @@ func (l *Ledger) serveFaucet(w http.ResponseWriter, r *http.Request) {
 
 // fund pays drops from genesis to dest; it returns the tx hash and dest's balance.
 func (l *Ledger) fund(dest string, drops int64) (string, int64, int, string) {
-	faucetMu.Lock()
-	defer faucetMu.Unlock()
+	l.faucetMu.Lock()
+	defer l.faucetMu.Unlock()
 	gw, err := wallet.FromSeed(GenesisSeed, "")
 	if err != nil {
 		return "", 0, http.StatusInternalServerError, "genesis wallet unavailable"

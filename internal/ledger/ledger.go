@@ -34,7 +34,9 @@ type Ledger struct {
 	open   *builder     // the open ledger
 	held   []*txn       // ter results kept for retry, as rippled's LocalTxs
 
-	hub *hub
+	hub      *hub
+	faucetMu sync.Mutex // one faucet payment at a time: each reads genesis's sequence
+	started  time.Time
 
 	stop    chan struct{}
 	stopped chan struct{}
@@ -51,7 +53,7 @@ func Open(ctx context.Context, cfg Config) (*Ledger, error) {
 		return nil, banx.Wrap(banx.EUNAVAILABLE, err, "open ledger store")
 	}
 	l := &Ledger{cfg: cfg, log: cfg.Logger, store: st, state: stateMap{}, tree: newSHAMap(),
-		stop: make(chan struct{}), stopped: make(chan struct{})}
+		stop: make(chan struct{}), stopped: make(chan struct{}), started: time.Now()}
 	l.hub = newHub(l)
 	last, err := st.lastHeader(ctx)
 	switch {

@@ -97,13 +97,16 @@ func (c *txContext) stepCheck(src, dst AccountID, currency string) (trustLine, s
 	if getU32(s, "Flags")&lsfRequireAuth != 0 && l.flags()&authField == 0 && iouField(l.e, "Balance").isZero() {
 		return l, "terNO_AUTH"
 	}
-	frozenBySrc := uint32(lsfLowFreeze)
+	// checkFreeze: a line frozen by the receiving side, or a globally frozen receiver,
+	// carries nothing.
 	frozenByDst := uint32(lsfHighFreeze)
 	if !l.low {
-		frozenBySrc, frozenByDst = lsfHighFreeze, lsfLowFreeze
+		frozenByDst = lsfLowFreeze
 	}
-	_ = frozenBySrc
 	if l.flags()&frozenByDst != 0 {
+		return l, "terNO_LINE"
+	}
+	if d := c.sb.read(keyAccount(dst)); d != nil && getU32(d, "Flags")&lsfGlobalFreeze != 0 {
 		return l, "terNO_LINE"
 	}
 	return l, "tesSUCCESS"
@@ -157,7 +160,6 @@ func (c *txContext) rippleCalc(p paymentFields) string {
 	}
 	want := p.amount.value
 	var deliver, spend iou
-	var err error
 	twoStep := issuer != src && issuer != p.dst
 	if !twoStep {
 		l, r := c.stepCheck(src, p.dst, cur)
@@ -213,14 +215,12 @@ func (c *txContext) rippleCalc(p paymentFields) string {
 		if r := c.rippleCredit(src, issuer, cur, spend); r != "tesSUCCESS" {
 			return r
 		}
-		err = nil
 		if r := c.rippleCredit(issuer, p.dst, cur, deliver); r != "tesSUCCESS" {
 			return r
 		}
 	} else if r := c.rippleCredit(src, p.dst, cur, deliver); r != "tesSUCCESS" {
 		return r
 	}
-	_ = err
 	return "tesSUCCESS"
 }
 

@@ -33,7 +33,7 @@ func (l *Ledger) rpcServerInfo(c *rpcCall) map[string]any {
 		"server_state":      "full",
 		"standalone":        true,
 		"time":              l.cfg.Now().UTC().Format("2006-Jan-02 15:04:05.000000 UTC"),
-		"uptime":            int64(time.Since(startTime).Seconds()),
+		"uptime":            int64(time.Since(l.started).Seconds()),
 		"validated_ledger": map[string]any{
 			"age":              age,
 			"base_fee_xrp":     dropsToXRP(l.cfg.BaseFee),
@@ -46,8 +46,6 @@ func (l *Ledger) rpcServerInfo(c *rpcCall) map[string]any {
 	}
 	return map[string]any{"info": info}
 }
-
-var startTime = time.Now()
 
 func (l *Ledger) rpcServerState(c *rpcCall) map[string]any {
 	l.mu.Lock()
@@ -70,7 +68,7 @@ func (l *Ledger) rpcServerState(c *rpcCall) map[string]any {
 		"pubkey_node":                "",
 		"server_state":               "full",
 		"standalone":                 true,
-		"uptime":                     int64(time.Since(startTime).Seconds()),
+		"uptime":                     int64(time.Since(l.started).Seconds()),
 		"validated_ledger": map[string]any{
 			"base_fee":     l.cfg.BaseFee,
 			"close_time":   h.CloseTime,

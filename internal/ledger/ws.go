@@ -13,12 +13,6 @@ import (
 // far behind is disconnected rather than slowing the ledger.
 const wsSendBuffer = 1024
 
-var upgrader = websocket.Upgrader{
-	ReadBufferSize:  4096,
-	WriteBufferSize: 4096,
-	CheckOrigin:     func(*http.Request) bool { return true },
-}
-
 // wsConn is one WebSocket client and its subscriptions.
 type wsConn struct {
 	c    *websocket.Conn
@@ -75,6 +69,9 @@ func (h *hub) shutdown() {
 
 // serveWS runs one WebSocket session with rippled's request/response framing.
 func (l *Ledger) serveWS(w http.ResponseWriter, r *http.Request, table map[string]rpcHandler) {
+	// Any origin may connect, as to rippled's public port.
+	upgrader := websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 4096,
+		CheckOrigin: func(*http.Request) bool { return true }}
 	conn, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return
