@@ -133,6 +133,7 @@ func (s *Store) Close() error {
 	return s.closeDBs()
 }
 
+// closeDBs closes statements and pools; it is safe on a partly opened store.
 func (s *Store) closeDBs() error {
 	var errs []error
 	for _, st := range []*sql.Stmt{s.insBlock, s.setPin} {
@@ -169,11 +170,11 @@ func (s *Store) Add(ctx context.Context, r io.Reader) (string, error) {
 		Maxlinks:   s.settings.MaxLinks,
 		CidBuilder: s.settings.CIDBuilder,
 	}
-	db, err := params.New(chunker.NewSizeSplitter(r, int64(s.settings.ChunkSizeBytes)))
+	builder, err := params.New(chunker.NewSizeSplitter(r, int64(s.settings.ChunkSizeBytes)))
 	if err != nil {
 		return "", fmt.Errorf("add: %w", err)
 	}
-	root, err := balanced.Layout(db)
+	root, err := balanced.Layout(builder)
 	if err != nil {
 		return "", fmt.Errorf("add: %w", err)
 	}

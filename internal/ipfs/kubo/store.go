@@ -12,7 +12,6 @@ package kubo
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -201,21 +200,6 @@ func (s *Store) Add(ctx context.Context, r io.Reader) (string, error) {
 	return c.String(), nil
 }
 
-// errReader remembers the error of the caller's reader, which go-ipfs-api would
-// otherwise report as a failed HTTP request to the daemon.
-type errReader struct {
-	r   io.Reader
-	err error
-}
-
-func (e *errReader) Read(p []byte) (int, error) {
-	n, err := e.r.Read(p)
-	if err != nil && err != io.EOF {
-		e.err = err
-	}
-	return n, err
-}
-
 // Cat streams the content of the UnixFS file c from the node's own blocks.
 // Errors: EINVALID (malformed CID), ENOTFOUND (not on this node), EUNAVAILABLE.
 // A failure after the stream started surfaces as an error from Read.
@@ -271,34 +255,4 @@ func (s *Store) Size(ctx context.Context, c string) (int64, error) {
 		return 0, banx.Errorf(banx.EINVALID, "cid %s names a %s, not a file", id, stat.Type)
 	}
 	return stat.Size, nil
-}
-
-// translate maps go-ipfs-api failures to banx codes. Transport failures mean the
-// daemon cannot be reached; the message names the configured address because that
-// is the first thing an operator checks.
-func (s *Store) translate(err error, what string) error {
-	var se *shell.Error
-	if errors.As(err, &se) {
-		msg := se.Message
-		switch {
-		case strings.Contains(msg, "not found locally"), strings.Contains(msg, "could not find"),
-			strings.Contains(msg, "is not pinned"), strings.Contains(msg, "no link named"):
-			return banx.Wrap(banx.ENOTFOUND, err, "%s: not found on the IPFS node", what)
-		case strings.Contains(msg, "invalid"), strings.Contains(msg, "malformed"):
-			return banx.Wrap(banx.EINVALID, err, "%s: rejected by the IPFS node: %s", what, msg)
-		}
-		return banx.Wrap(banx.EINTERNAL, err, "%s: IPFS node at %s failed: %s", what, s.api, msg)
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) && ue.Timeout() {
-		return banx.Wrap(banx.EUNAVAILABLE, err, "%s: IPFS daemon at %s did not answer within %s", what, s.api, s.timeout)
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	var ne net.Error
-	if errors.As(err, &ne) || errors.As(err, &ue) {
-		return banx.Wrap(banx.EUNAVAILABLE, err, "%s: IPFS daemon at %s is unreachable", what, s.api)
-	}
-	return banx.Wrap(banx.EINTERNAL, err, "%s: unexpected answer from IPFS node at %s", what, s.api)
 }

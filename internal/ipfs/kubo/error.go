@@ -1,0 +1,59 @@
+package kubo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strings"
+
+	"github.com/banxmedia/banx/internal/banx"
+	shell "github.com/ipfs/go-ipfs-api"
+)
+
+// translate maps go-ipfs-api failures to banx codes. Transport failures mean the
+// daemon cannot be reached; the message names the configured address because that
+// is the first thing an operator checks.
+func (s *Store) translate(err error, what string) error {
+	var se *shell.Error
+	if errors.As(err, &se) {
+		msg := se.Message
+		switch {
+		case strings.Contains(msg, "not found locally"), strings.Contains(msg, "could not find"),
+			strings.Contains(msg, "is not pinned"), strings.Contains(msg, "no link named"):
+			return banx.Wrap(banx.ENOTFOUND, err, "%s: not found on the IPFS node", what)
+		case strings.Contains(msg, "invalid"), strings.Contains(msg, "malformed"):
+			return banx.Wrap(banx.EINVALID, err, "%s: rejected by the IPFS node: %s", what, msg)
+		}
+		return banx.Wrap(banx.EINTERNAL, err, "%s: IPFS node at %s failed: %s", what, s.api, msg)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Timeout() {
+		return banx.Wrap(banx.EUNAVAILABLE, err, "%s: IPFS daemon at %s did not answer within %s", what, s.api, s.timeout)
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	var ne net.Error
+	if errors.As(err, &ne) || errors.As(err, &ue) {
+		return banx.Wrap(banx.EUNAVAILABLE, err, "%s: IPFS daemon at %s is unreachable", what, s.api)
+	}
+	return banx.Wrap(banx.EINTERNAL, err, "%s: unexpected answer from IPFS node at %s", what, s.api)
+}
+
+// errReader remembers the error of the caller's reader, which go-ipfs-api would
+// otherwise report as a failed HTTP request to the daemon.
+type errReader struct {
+	r   io.Reader
+	err error
+}
+
+func (e *errReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF {
+		e.err = err
+	}
+	return n, err
+}
