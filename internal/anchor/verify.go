@@ -184,7 +184,7 @@ func (r *Report) VerifyContent(b ProofBundle, manifestBytes []byte) {
 	} else {
 		r.Set(CheckContentCID, StatusSkip, "dag-pb CID: re-import the bytes with contracts/ipfs-import.json and compare")
 	}
-	m, err := manifest.ParseCanonical(manifestBytes)
+	m, err := parseManifest(manifestBytes)
 	switch {
 	case err != nil:
 		r.Set(CheckManifestAuthor, StatusFail, "the content is not a canonical Banx manifest: "+errorDetail(err))
@@ -223,4 +223,16 @@ func CheckContent(manifestBytes []byte, wantSHA256 string) error {
 		return banx.Errorf(banx.EINVALID, "content hashes to sha256 %s, the anchor says %s: it is not the anchored content", got, wantSHA256)
 	}
 	return nil
+}
+
+// parseManifest is manifest.ParseCanonical made safe for hostile content:
+// xrpl-go v0.3.0's address decoder, which the manifest validator calls,
+// panics on a non-ASCII author, and the bytes here come from anyone.
+func parseManifest(data []byte) (m manifest.Manifest, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = banx.Errorf(banx.EINVALID, "manifest: cannot be parsed (%v)", r)
+		}
+	}()
+	return manifest.ParseCanonical(data)
 }

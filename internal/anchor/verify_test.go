@@ -229,6 +229,15 @@ func TestVerifyOfflineCatches(t *testing.T) {
 			x.Tx.Blob, x.Tx.Hash = anchorTx(t, k.alice, x.Memo)
 			return x
 		}, anchor.CheckManifestAuthor, anchor.StatusFail, "the content is not a canonical Banx manifest", anchor.VerdictFailed},
+		{"ErrContentWithNonASCIIAuthor", func() anchor.ProofBundle {
+			// Anchored content whose author field would crash a naive reader.
+			x := selfBundle(t)
+			data := []byte(`{"author":"r\u0780","body":"B","category":"opinion","created":"2026-01-01T00:00:00Z","language":"en","schema":"banx.manifest/1","summary":"S","title":"T"}`)
+			x.Manifest = anchor.ManifestRef{CID: rawCID(data), SHA256: sha256Hex(data), Bytes: data}
+			x.Memo, _ = anchor.EncodeMemoHex(anchor.SelfMemo(x.Manifest.SHA256, x.Manifest.CID, alice, ""))
+			x.Tx.Blob, x.Tx.Hash = anchorTx(t, k.alice, x.Memo)
+			return x
+		}, anchor.CheckManifestAuthor, anchor.StatusFail, "the content is not a canonical Banx manifest: manifest: cannot be parsed", anchor.VerdictFailed},
 		{"ErrBundleInvalid", func() anchor.ProofBundle {
 			x := selfBundle(t)
 			x.Tx.LedgerIndex = 0
