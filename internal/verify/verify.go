@@ -164,7 +164,11 @@ func (v *Verifier) verifyBundle(ctx context.Context, b anchor.ProofBundle, lk *t
 		} else {
 			r.Set(anchor.CheckLedgerCloseTime, anchor.StatusSkip, "not known: the transaction is not in a validated ledger")
 		}
-		v.checkKey(ctx, r, b, ledgerIndex)
+		if lk.err == nil && lk.tx.Validated {
+			v.checkKey(ctx, r, b, ledgerIndex)
+		} else {
+			r.Set(anchor.CheckAuthorKey, anchor.StatusSkip, "not checked: the transaction is in no validated ledger at which to read the author's keys")
+		}
 	}
 	v.checkContent(ctx, r, b)
 	sortChecks(r)
@@ -187,8 +191,8 @@ func (v *Verifier) checkNetwork(ctx context.Context, r *anchor.Report, want uint
 	}
 }
 
-// checkLedgerTx settles ledger.tx and returns the ledger index the key checks
-// read: where the transaction was validated, else the bundle's.
+// checkLedgerTx settles ledger.tx and returns the index of the validated
+// ledger holding the transaction, where the key checks read the account.
 func checkLedgerTx(r *anchor.Report, b anchor.ProofBundle, lk *txLookup) uint32 {
 	t := lk.tx
 	switch {
@@ -207,10 +211,7 @@ func checkLedgerTx(r *anchor.Report, b anchor.ProofBundle, lk *txLookup) uint32 
 	default:
 		r.Set(anchor.CheckLedgerTx, anchor.StatusPass, fmt.Sprintf("validated in ledger %d with tesSUCCESS; its bytes hash to %s", t.LedgerIndex, b.Tx.Hash))
 	}
-	if lk.err == nil && t.Validated {
-		return t.LedgerIndex
-	}
-	return b.Tx.LedgerIndex
+	return t.LedgerIndex
 }
 
 // signingKey returns the key whose ownership decides authorship: the leaf's

@@ -2,11 +2,15 @@ package verify_test
 
 import (
 	"context"
+	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/Peersyst/xrpl-go/xrpl/transaction"
 	"github.com/banxmedia/banx/internal/anchor"
+	"github.com/banxmedia/banx/internal/banx"
 	"github.com/banxmedia/banx/internal/verify"
 	"github.com/banxmedia/banx/internal/verify/verifytest"
 )
@@ -127,4 +131,171 @@ func TestSelfAnchor(t *testing.T) {
 			everyCheckPasses(t, v.VerifyBundle(ctx, b), anchor.KindSelf)
 		}
 	})
+}
+
+func TestSelfAnchorFailures(t *testing.T) {
+	s := verifytest.Start(t)
+	ctx := context.Background()
+	alice, bob := s.NewAccount(t), s.NewAccount(t)
+	a := s.NewArticle(t, string(alice.ClassicAddress), "Self-anchored", "")
+	b := s.AnchorSelf(t, a, alice)
+	v := verifier(t, s, false, verify.ModeRPC)
+	byHash := func(t *testing.T, target verify.Target) verify.Result {
+		t.Helper()
+		res, err := v.VerifyTx(ctx, target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+
+	// Nothing else may close a ledger before this one runs: it must stay pending.
+	t.Run("ErrNotValidated", func(t *testing.T) {
+		other := s.NewArticle(t, a.Author, "Pending", "")
+		tx := s.SignMemo(t, a.Author, alice, 0, verifytest.Memo(t, anchor.SelfMemo(other.SHA256, other.CID, other.Author, "")))
+		s.Submit(t, tx, false)
+		want(t, byHash(t, verify.Target{TxHash: tx.Hash}), anchor.VerdictFailed,
+			fail(anchor.CheckLedgerTx, "not in a validated ledger"),
+			skip(anchor.CheckAuthorKey, "no validated ledger"),
+			skip(anchor.CheckLedgerCloseTime, ""))
+		s.Accept(t)
+	})
+	t.Run("ErrTec", func(t *testing.T) {
+		other := s.NewArticle(t, a.Author, "Failed", "")
+		// Disabling the master key with no other key is tecNO_ALTERNATIVE_KEY:
+		// the transaction is in the ledger, memo and all, but did not succeed.
+		tx := s.SignMemo(t, a.Author, alice, transaction.AsfDisableMaster, verifytest.Memo(t, anchor.SelfMemo(other.SHA256, other.CID, other.Author, "")))
+		s.Submit(t, tx, true)
+		want(t, byHash(t, verify.Target{TxHash: tx.Hash}), anchor.VerdictFailed,
+			fail(anchor.CheckLedgerTx, "failed with tecNO_ALTERNATIVE_KEY"),
+			pass(anchor.CheckMemo, ""), pass(anchor.CheckContentCID, ""))
+	})
+	t.Run("ErrUnknownTx", func(t *testing.T) {
+		want(t, byHash(t, verify.Target{TxHash: strings.Repeat("AB", 32)}), anchor.VerdictFailed,
+			fail(anchor.CheckLedgerTx, "does not know transaction"))
+	})
+	t.Run("ErrWrongLedgerIndex", func(t *testing.T) {
+		moved := b
+		moved.Tx.LedgerIndex = b.Tx.LedgerIndex - 1
+		want(t, v.VerifyBundle(ctx, moved), anchor.VerdictFailed,
+			fail(anchor.CheckLedgerTx, fmt.Sprintf("the transaction is in ledger %d, the bundle says %d", b.Tx.LedgerIndex, moved.Tx.LedgerIndex)))
+	})
+	t.Run("ErrOtherNetwork", func(t *testing.T) {
+		other := b
+		other.Network.ID = 1
+		want(t, v.VerifyBundle(ctx, other), anchor.VerdictFailed,
+			fail(anchor.CheckLedgerNetwork, "the node is on network 0, the anchor on network 1"))
+	})
+	t.Run("ErrBodyChanged", func(t *testing.T) {
+		// The article edited after anchoring is other content with another
+		// hash: the anchor does not cover it.
+		edited := s.NewArticle(t, a.Author, "Self-anchored, edited", "")
+		changed := b
+		changed.Manifest = anchor.ManifestRef{CID: edited.CID, SHA256: edited.SHA256}
+		want(t, v.VerifyBundle(ctx, changed), anchor.VerdictFailed,
+			fail(anchor.CheckMemoContent, "the memo anchors sha256 "+a.SHA256+", not this manifest's "+edited.SHA256))
+
+		// The same anchor and CID, but the bundle carries edited bytes.
+		inline := b
+		inline.Manifest.Bytes = edited.Bytes
+		offline := &verify.Verifier{Ledger: v.Ledger}
+		want(t, offline.VerifyBundle(ctx, inline), anchor.VerdictFailed,
+			skip(anchor.CheckContentFetched, "no IPFS node"),
+			fail(anchor.CheckContentSHA256, "content hashes to sha256 "+edited.SHA256+", the anchor says "+a.SHA256))
+		want(t, v.VerifyBundle(ctx, inline), anchor.VerdictFailed,
+			pass(anchor.CheckContentFetched, ""),
+			fail(anchor.CheckContentSHA256, "inside the bundle differ from the content IPFS serves"))
+	})
+	t.Run("ErrAuthorSwapped", func(t *testing.T) {
+		swapped := b
+		swapped.Author = string(bob.ClassicAddress)
+		want(t, v.VerifyBundle(ctx, swapped), anchor.VerdictFailed,
+			fail(anchor.CheckAuthor, "the memo names author "+a.Author+", the bundle claims "+swapped.Author),
+			fail(anchor.CheckManifestAuthor, "the manifest names author "+a.Author))
+	})
+	t.Run("ErrReplayedUnderAnotherAuthor", func(t *testing.T) {
+		// Bob copies Alice's memo into a transaction of his own.
+		tx := s.SignMemo(t, string(bob.ClassicAddress), bob, 0, b.Memo)
+		s.Submit(t, tx, true)
+		want(t, byHash(t, verify.Target{TxHash: tx.Hash}), anchor.VerdictFailed,
+			pass(anchor.CheckLedgerTx, ""),
+			fail(anchor.CheckAuthor, "the memo names author "+a.Author+" but transaction Account "+string(bob.ClassicAddress)+" signed it"),
+			fail(anchor.CheckAuthorKey, "belongs to "+string(bob.ClassicAddress)+", which is neither "+a.Author+"'s master key nor its RegularKey"))
+	})
+	t.Run("ErrMemoOfAnotherFormat", func(t *testing.T) {
+		hexOf := func(s string) string { return strings.ToUpper(hex.EncodeToString([]byte(s))) }
+		for name, c := range map[string]struct {
+			memo   anchor.MemoHex
+			reason string
+		}{
+			"Text":      {anchor.MemoHex{Type: hexOf("text/plain"), Format: hexOf("text/plain"), Data: hexOf("hello")}, `MemoType "text/plain" is not a Banx anchor`},
+			"Version2":  {anchor.MemoHex{Type: hexOf(anchor.MemoTypePrefix + "v2"), Format: b.Memo.Format, Data: b.Memo.Data}, `anchor format version "v2"`},
+			"NotCanon":  {anchor.MemoHex{Type: b.Memo.Type, Format: b.Memo.Format, Data: hexOf(" " + string(mustUnhex(t, b.Memo.Data)))}, "not in canonical form"},
+			"BadFormat": {anchor.MemoHex{Type: b.Memo.Type, Format: hexOf("text/plain"), Data: b.Memo.Data}, `MemoFormat "text/plain" is not "application/json"`},
+		} {
+			t.Run(name, func(t *testing.T) {
+				tx := s.SignMemo(t, a.Author, alice, 0, c.memo)
+				s.Submit(t, tx, true)
+				want(t, byHash(t, verify.Target{TxHash: tx.Hash}), anchor.VerdictFailed,
+					pass(anchor.CheckLedgerTx, ""), fail(anchor.CheckMemo, c.reason))
+			})
+		}
+	})
+	t.Run("ErrCIDDoesNotMatchContent", func(t *testing.T) {
+		// The same bytes imported without raw leaves have a dag-pb CID that a
+		// memo may carry (its digest is not the content's), and the content
+		// fetched by it hashes right; only re-importing exposes it.
+		m := verifytest.Manifest(t, a.Author, "Wrapped", "")
+		wrapped := s.AddContent(t, m.Bytes, "raw-leaves=false")
+		if !strings.HasPrefix(wrapped, "bafybei") {
+			t.Fatalf("CID %s is not dag-pb", wrapped)
+		}
+		m.CID = wrapped
+		bad := s.AnchorSelf(t, m, alice)
+		want(t, v.VerifyBundle(ctx, bad), anchor.VerdictFailed,
+			pass(anchor.CheckContentFetched, ""), pass(anchor.CheckContentSHA256, ""),
+			fail(anchor.CheckContentCID, "re-imports to "+verifytest.Manifest(t, a.Author, "Wrapped", "").CID+", not the anchored "+wrapped))
+	})
+	t.Run("ErrContentNotInIPFS", func(t *testing.T) {
+		m := verifytest.Manifest(t, a.Author, "Never stored", "")
+		missing := s.AnchorSelf(t, m, alice)
+		want(t, v.VerifyBundle(ctx, missing), anchor.VerdictFailed,
+			fail(anchor.CheckContentFetched, "does not have "+m.CID),
+			skip(anchor.CheckContentSHA256, "could not be fetched"))
+	})
+	t.Run("ErrContentTooLarge", func(t *testing.T) {
+		small := *v
+		small.MaxContentBytes = 100
+		want(t, small.VerifyBundle(ctx, b), anchor.VerdictFailed,
+			fail(anchor.CheckContentFetched, "larger than 100 bytes"))
+	})
+	t.Run("ErrTargetIsAnotherArticle", func(t *testing.T) {
+		other := verifytest.Manifest(t, a.Author, "Another", "")
+		want(t, byHash(t, verify.Target{TxHash: b.Tx.Hash, CID: other.CID}), anchor.VerdictFailed,
+			fail(anchor.CheckMemoContent, "anchors CID "+a.CID+", not the expected "+other.CID))
+		want(t, byHash(t, verify.Target{TxHash: b.Tx.Hash, SHA256: strings.ToUpper(other.SHA256)}), anchor.VerdictFailed,
+			fail(anchor.CheckMemoContent, "anchors sha256 "+a.SHA256+", not the expected "+other.SHA256))
+		want(t, byHash(t, verify.Target{TxHash: strings.ToLower(b.Tx.Hash), CID: a.CID, SHA256: a.SHA256}), anchor.VerdictVerified)
+	})
+	t.Run("ErrInvalidTarget", func(t *testing.T) {
+		for _, target := range []verify.Target{
+			{TxHash: "12"},
+			{TxHash: b.Tx.Hash, CID: "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG"},
+			{TxHash: b.Tx.Hash, CID: strings.ToUpper(a.CID)},
+			{TxHash: b.Tx.Hash, SHA256: "xyz"},
+		} {
+			if _, err := v.VerifyTx(ctx, target); banx.ErrorCode(err) != banx.EINVALID {
+				t.Errorf("%+v: error %v, want EINVALID", target, err)
+			}
+		}
+	})
+}
+
+func mustUnhex(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
