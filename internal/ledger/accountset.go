@@ -63,12 +63,10 @@ func (c *txContext) preflightAccountSet() string {
 	if d := getStr(f, "Domain"); len(d)/2 > maxDomainLength {
 		return "telBAD_DOMAIN"
 	}
-	if set > 16 || clr > 16 {
-		// Flags this ledger does not implement (NFT minter, disallow-incoming, clawback)
-		// are refused rather than silently ignored.
-		return "temINVALID_FLAG"
-	}
-	if set >= 10 || clr >= 10 {
+	// Known flags this ledger does not implement (NFT minter, disallow-incoming,
+	// clawback) are refused rather than silently ignored; unknown values are ignored,
+	// as rippled ignores them.
+	if set >= 10 && set <= 16 || clr >= 10 && clr <= 16 {
 		return "temDISABLED"
 	}
 	return "tesSUCCESS"

@@ -267,3 +267,9 @@ func (e *env) postPath(path, body string) (int, map[string]any) {
 	json.NewDecoder(resp.Body).Decode(&out)
 	return resp.StatusCode, out
 }
+
+func ledgerDefaultConfig() ledger.Config { return ledger.DefaultConfig() }
+
+func ledgerOpen(cfg ledger.Config) (*ledger.Ledger, error) {
+	return ledger.Open(context.Background(), cfg)
+}

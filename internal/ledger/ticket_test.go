@@ -82,3 +82,66 @@ func TestTickets(t *testing.T) {
 		}
 	})
 }
+
+// TestOwnerDirectoryPages: more than 32 owned objects spill into a second directory
+// page; consuming them empties and deletes that page; a restart rebuilds the same
+// state tree (Open refuses a state whose hash differs from the last header).
+func TestOwnerDirectoryPages(t *testing.T) {
+	dir := t.TempDir()
+	e := newEnv(t, func(c *ledgerConfigAlias) { c.DataDir = dir })
+	alice := e.fund("100000000", false)
+	aa := string(alice.ClassicAddress)
+	seq := e.seq(aa)
+	res, _ := e.payAndResult(alice, map[string]any{"TransactionType": "TicketCreate", "TicketCount": uint32(40)})
+	if res != "tesSUCCESS" {
+		t.Fatalf("TicketCreate: %s", res)
+	}
+	r := e.rpc("account_objects", map[string]any{"account": aa, "limit": 400})
+	if n := len(r["account_objects"].([]any)); n != 40 {
+		t.Fatalf("%d tickets listed", n)
+	}
+	dirs := e.rpc("ledger", map[string]any{"ledger_index": "validated", "transactions": true, "expand": true, "api_version": 2})
+	created := 0
+	for _, tx := range dirs["ledger"].(map[string]any)["transactions"].([]any) {
+		for _, n := range tx.(map[string]any)["meta"].(map[string]any)["AffectedNodes"].([]any) {
+			if c, ok := n.(map[string]any)["CreatedNode"].(map[string]any); ok && c["LedgerEntryType"] == "DirectoryNode" {
+				created++
+			}
+		}
+	}
+	if created != 2 {
+		t.Fatalf("%d directory pages created, want root and page 1", created)
+	}
+	// Use the last eight tickets (they sit on page 1), then everything else.
+	for i := uint32(40); i >= 1; i-- {
+		tk := seq + i
+		if r := e.submit(alice, map[string]any{"TransactionType": "AccountSet", "Sequence": uint32(0), "TicketSequence": tk}); r["engine_result"] != "tesSUCCESS" {
+			t.Fatalf("ticket %d: %v", tk, r["engine_result"])
+		}
+		if i == 33 {
+			e.accept()
+			if n := len(e.objects(aa, "ticket")); n != 32 {
+				t.Fatalf("%d tickets left", n)
+			}
+		}
+	}
+	h := e.accept()
+	if n := len(e.objects(aa, "")); n != 0 {
+		t.Fatalf("%d objects left", n)
+	}
+	e.srv.Close()
+	if err := e.l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cfg := ledgerDefaultConfig()
+	cfg.DataDir = dir
+	cfg.Logger = quietLogger()
+	l2, err := ledgerOpen(cfg)
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer l2.Close()
+	if got := l2.Validated(); got.AccountHash != h.AccountHash || got.Hash != h.Hash {
+		t.Fatalf("after restart %+v, want %+v", got, h)
+	}
+}
