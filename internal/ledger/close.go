@@ -167,7 +167,9 @@ func (l *Ledger) closeLocked(ctx context.Context) (*closeEvent, error) {
 		}
 		txTree.set(st.id, leaf)
 	}
+	prev := make(map[Hash]sle, len(cl.state))
 	for k, data := range cl.state {
+		prev[k] = l.state[k]
 		if data == nil {
 			delete(l.state, k)
 			l.tree.remove(k)
@@ -190,11 +192,31 @@ func (l *Ledger) closeLocked(ctx context.Context) (*closeEvent, error) {
 	h.Hash = h.computeHash()
 	cl.header = h
 	if err := l.store.saveLedger(ctx, cl); err != nil {
+		l.restore(prev)
 		return nil, err
 	}
 	l.closed = h
 	l.reopen(retry)
 	return &closeEvent{header: h, txs: b.applied}, nil
+}
+
+// restore puts back the entries a failed close had replaced, so memory keeps matching
+// the last persisted ledger; the open ledger is untouched and can close again.
+func (l *Ledger) restore(prev map[Hash]sle) {
+	for k, e := range prev {
+		if e == nil {
+			delete(l.state, k)
+			l.tree.remove(k)
+			continue
+		}
+		data, err := encodeEntry(e)
+		if err != nil {
+			l.log.Error("restore entry after a failed close", "key", k.String(), "err", err)
+			continue
+		}
+		l.state[k] = e
+		l.tree.set(k, stateLeafHash(k, data))
+	}
 }
 
 // reopen starts the next open ledger and retries carried-over and held transactions
