@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"strconv"
 
 	addresscodec "github.com/Peersyst/xrpl-go/address-codec"
@@ -301,9 +302,14 @@ func (w wireGatewayBalances) parse(issuer string) (*GatewayBalances, error) {
 	return g, nil
 }
 
+// classicAddressPattern is the shape of a classic address in the XRP Ledger's base58
+// alphabet. Checking it first matters: xrpl-go's decoder panics on bytes outside the
+// alphabet (invalid UTF-8 indexes past its table).
+var classicAddressPattern = regexp.MustCompile(`^r[1-9A-HJ-NP-Za-km-z]{24,34}$`)
+
 // checkAddress refuses anything but a classic address before it reaches the node.
 func checkAddress(what, address string) error {
-	if !addresscodec.IsValidClassicAddress(address) {
+	if !classicAddressPattern.MatchString(address) || !addresscodec.IsValidClassicAddress(address) {
 		return banx.Errorf(banx.EINVALID, "%s %q is not a classic XRP Ledger address", what, address)
 	}
 	return nil

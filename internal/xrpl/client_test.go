@@ -343,6 +343,28 @@ func TestSubmitAndWaitErrors(t *testing.T) {
 			}
 		})
 
+		t.Run("ErrHostileFields", func(t *testing.T) {
+			for name, tweak := range map[string]func(transaction.FlatTransaction){
+				"Destination": func(tx transaction.FlatTransaction) { tx["Destination"] = "r\xff\xfe" },
+				"Issuer": func(tx transaction.FlatTransaction) {
+					tx["Amount"] = map[string]any{"currency": "BXE", "issuer": "r\xff\xfe", "value": "1"}
+				},
+			} {
+				flat := (&transaction.Payment{
+					BaseTx:      transaction.BaseTx{Account: alice.ClassicAddress},
+					Destination: bob.ClassicAddress,
+					Amount:      types.XRPCurrencyAmount(1000),
+				}).Flatten()
+				if err := c.Autofill(ctx, flat); err != nil {
+					t.Fatal(err)
+				}
+				tweak(flat)
+				if _, err := xrpl.Sign(flat, alice); banx.ErrorCode(err) != banx.EINVALID {
+					t.Errorf("%s not UTF-8: %v, want EINVALID", name, err)
+				}
+			}
+		})
+
 		t.Run("OKAfterErrors", func(t *testing.T) {
 			s := payment(func(tx transaction.FlatTransaction) {})
 			if tx, err := c.SubmitSignedAndWait(ctx, s); err != nil || tx.Result != "tesSUCCESS" {

@@ -29,6 +29,7 @@ func TestReadErrors(t *testing.T) {
 			{"ErrTxNotFound", func() error { _, err := c.Tx(ctx, strings.Repeat("AB", 32)); return err }, banx.ENOTFOUND, "txnNotFound"},
 			{"ErrLinesNotFound", func() error { _, err := c.AccountLines(ctx, unfunded, ""); return err }, banx.ENOTFOUND, "actNotFound"},
 			{"ErrBadAddress", func() error { _, err := c.AccountInfo(ctx, "rNotAnAddress"); return err }, banx.EINVALID, ""},
+			{"ErrAddressNotUTF8", func() error { _, err := c.AccountInfo(ctx, "r\xff\xfe"); return err }, banx.EINVALID, ""},
 			{"ErrBadHash", func() error { _, err := c.Tx(ctx, "00"); return err }, banx.EINVALID, ""},
 			{"ErrBadPeer", func() error { _, err := c.AccountLines(ctx, genesisAddress, "x"); return err }, banx.EINVALID, ""},
 			{"ErrWaitWithoutLLS", func() error { _, err := c.Wait(ctx, strings.Repeat("AB", 32), 0); return err }, banx.EINVALID, ""},

@@ -112,10 +112,26 @@ func Sign(tx transaction.FlatTransaction, w *wallet.Wallet) (*SignedTx, error) {
 			return nil, banx.Errorf(banx.EINVALID, "transaction needs a Sequence or TicketSequence: autofill first")
 		}
 	}
-	if s.Blob, s.Hash, err = w.Sign(tx); err != nil {
+	if d, ok := tx["Destination"]; ok {
+		if ds, _ := d.(string); checkAddress("Destination", ds) != nil {
+			return nil, banx.Errorf(banx.EINVALID, "transaction Destination %q is not a classic XRP Ledger address", d)
+		}
+	}
+	if s.Blob, s.Hash, err = signSafely(tx, w); err != nil {
 		return nil, banx.Wrap(banx.EINVALID, err, "sign %s transaction", tx.TxType())
 	}
 	return s, nil
+}
+
+// signSafely calls the library's signer, turning a panic of its codec on hostile
+// field values (it indexes tables with unchecked bytes) into an error.
+func signSafely(tx transaction.FlatTransaction, w *wallet.Wallet) (blob, hash string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("encoding failed: %v", r)
+		}
+	}()
+	return w.Sign(tx)
 }
 
 // Prepare autofills and signs tx with w. An empty Account becomes w's address.
