@@ -141,12 +141,12 @@ func (s *Stack) SetRegularKey(tb testing.TB, w wallet.Wallet, regular wallet.Wal
 	return s.submit(tb, tx, &w).LedgerIndex
 }
 
-// DisableMaster sets asfDisableMaster on account, signed by signer (its
-// regular key; the master key may also disable itself).
-func (s *Stack) DisableMaster(tb testing.TB, account string, signer wallet.Wallet) uint32 {
+// DisableMaster sets asfDisableMaster on w's account. The ledger requires
+// the master key itself to sign it, and another key (a RegularKey) to exist.
+func (s *Stack) DisableMaster(tb testing.TB, w wallet.Wallet) uint32 {
 	tb.Helper()
-	tx := &transaction.AccountSet{BaseTx: transaction.BaseTx{Account: types.Address(account)}, SetFlag: transaction.AsfDisableMaster}
-	return s.submit(tb, tx, &signer).LedgerIndex
+	tx := &transaction.AccountSet{BaseTx: transaction.BaseTx{Account: w.ClassicAddress}, SetFlag: transaction.AsfDisableMaster}
+	return s.submit(tb, tx, &w).LedgerIndex
 }
 
 // Article is a manifest version stored in IPFS.
