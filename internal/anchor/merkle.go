@@ -38,8 +38,10 @@ func LeafHash(l Leaf) ([32]byte, error) {
 	return leafHash(l), nil
 }
 
-func leafHash(l Leaf) [32]byte {
-	msg := SigningMessage(l)
+func leafHash(l Leaf) [32]byte { return leafHashOf(l, SigningMessage(l)) }
+
+// leafHashOf is leafHash with the signing message already built.
+func leafHashOf(l Leaf, msg []byte) [32]byte {
 	sig, _ := hex.DecodeString(l.Signature)
 	buf := make([]byte, 0, 1+2+len(msg)+33+1+len(sig))
 	buf = append(buf, leafPrefix)
@@ -90,12 +92,12 @@ func BuildTree(leaves []Leaf) (*Tree, error) {
 		if err := l.validate(); err != nil {
 			return nil, banx.Errorf(banx.EINVALID, "batch: leaf %d: %s", i, err.Error())
 		}
-		key := string(SigningMessage(l))
-		if j, dup := seen[key]; dup {
+		msg := SigningMessage(l)
+		if j, dup := seen[string(msg)]; dup {
 			return nil, banx.Errorf(banx.EINVALID, "batch: leaf %d anchors the same article version as leaf %d", i, j)
 		}
-		seen[key] = i
-		entries[i] = entry{leafHash(l), l}
+		seen[string(msg)] = i
+		entries[i] = entry{leafHashOf(l, msg), l}
 	}
 	slices.SortFunc(entries, func(a, b entry) int { return bytes.Compare(a.hash[:], b.hash[:]) })
 	t := &Tree{leaves: make([]Leaf, len(entries))}
