@@ -88,3 +88,35 @@ type Challenge struct {
 	ExpiresAt time.Time
 	Message   string
 }
+
+// VersionDetail is a version together with its anchoring details.
+type VersionDetail struct {
+	Version   *ArticleVersion
+	Anchoring *VersionAnchoring
+}
+
+// PendingLeaf is a version whose author signed its batch leaf and which waits
+// for the next platform batch.
+type PendingLeaf struct {
+	VersionID int64
+	Author    string
+	SHA256    string
+	CID       string
+	PublicKey string
+	Signature string
+	NetworkID uint32
+}
+
+// LeafPlacement is a version's place in a batch tree: its index (leaves are
+// sorted by leaf hash) and its audit path.
+type LeafPlacement struct {
+	VersionID int64
+	Index     int
+	Path      []string // lower-case hex hashes, the leaf's sibling first
+}
+
+// PublishedArticle is an article with its newest published version.
+type PublishedArticle struct {
+	Article *Article
+	Latest  *ArticleVersion
+}

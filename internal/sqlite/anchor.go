@@ -13,20 +13,14 @@ import (
 const anchoringColumns = `COALESCE(mode, ''), COALESCE(anchor_id, 0), leaf_public_key, leaf_signature,
 	leaf_index, proof_path, network_id, failure_reason`
 
-// VersionDetail is a version with its anchoring details.
-type VersionDetail struct {
-	Version   *banx.ArticleVersion
-	Anchoring *banx.VersionAnchoring
-}
-
-func scanDetail(s scanner) (VersionDetail, error) {
+func scanDetail(s scanner) (banx.VersionDetail, error) {
 	var v banx.ArticleVersion
 	var a banx.VersionAnchoring
 	var status, created, updated, mode, path string
 	if err := s.Scan(&v.ID, &v.ArticleID, &v.Version, &v.ManifestCID, &v.SHA256, &v.Author, &v.Title,
 		&status, &v.AnchorTxHash, &v.PreviousTx, &created, &updated,
 		&mode, &a.AnchorID, &a.LeafPublicKey, &a.LeafSignature, &a.LeafIndex, &path, &a.NetworkID, &a.FailureReason); err != nil {
-		return VersionDetail{}, err
+		return banx.VersionDetail{}, err
 	}
 	v.Status, a.Mode, a.VersionID = banx.ArticleStatus(status), banx.AnchorMode(mode), v.ID
 	if path != "" {
@@ -34,23 +28,23 @@ func scanDetail(s scanner) (VersionDetail, error) {
 	}
 	var err error
 	if v.CreatedAt, err = parseTime(created); err != nil {
-		return VersionDetail{}, err
+		return banx.VersionDetail{}, err
 	}
 	if v.UpdatedAt, err = parseTime(updated); err != nil {
-		return VersionDetail{}, err
+		return banx.VersionDetail{}, err
 	}
-	return VersionDetail{&v, &a}, nil
+	return banx.VersionDetail{Version: &v, Anchoring: &a}, nil
 }
 
 // FindVersion returns a version by id with its anchoring details.
-func (db *DB) FindVersion(ctx context.Context, id int64) (VersionDetail, error) {
+func (db *DB) FindVersion(ctx context.Context, id int64) (banx.VersionDetail, error) {
 	row := db.read.QueryRowContext(ctx, `SELECT `+versionColumns+`, `+anchoringColumns+` FROM article_versions WHERE id = ?`, id)
 	d, err := scanDetail(row)
 	return d, translate(err, "find version")
 }
 
 // FindVersionByNumber returns version n of an article with its anchoring details.
-func (db *DB) FindVersionByNumber(ctx context.Context, articleID int64, n int) (VersionDetail, error) {
+func (db *DB) FindVersionByNumber(ctx context.Context, articleID int64, n int) (banx.VersionDetail, error) {
 	row := db.read.QueryRowContext(ctx, `SELECT `+versionColumns+`, `+anchoringColumns+`
 		FROM article_versions WHERE article_id = ? AND version = ?`, articleID, n)
 	d, err := scanDetail(row)
@@ -58,14 +52,14 @@ func (db *DB) FindVersionByNumber(ctx context.Context, articleID int64, n int) (
 }
 
 // ListVersionDetails returns an article's versions with anchoring details, oldest first.
-func (db *DB) ListVersionDetails(ctx context.Context, articleID int64) ([]VersionDetail, error) {
+func (db *DB) ListVersionDetails(ctx context.Context, articleID int64) ([]banx.VersionDetail, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+versionColumns+`, `+anchoringColumns+`
 		FROM article_versions WHERE article_id = ? ORDER BY version`, articleID)
 	if err != nil {
 		return nil, translate(err, "list versions")
 	}
 	defer rows.Close()
-	var out []VersionDetail
+	var out []banx.VersionDetail
 	for rows.Next() {
 		d, err := scanDetail(rows)
 		if err != nil {
@@ -76,20 +70,20 @@ func (db *DB) ListVersionDetails(ctx context.Context, articleID int64) ([]Versio
 	return out, translate(rows.Err(), "list versions")
 }
 
-// FindLatestVersionsByAnchorTx returns, for each article of author whose
-// latest version is anchored by txHash, that latest version. An edit names its
-// predecessor by anchor transaction; a batch transaction anchors many versions,
-// so the answer may hold several articles.
-func (db *DB) FindLatestVersionsByAnchorTx(ctx context.Context, author, txHash string) ([]VersionDetail, error) {
+// FindLatestVersionsByAnchorTx returns, for each article whose latest version
+// is anchored by txHash, that latest version. An edit names its predecessor by
+// anchor transaction; a batch transaction anchors many versions, so the answer
+// may hold several articles (and authors).
+func (db *DB) FindLatestVersionsByAnchorTx(ctx context.Context, txHash string) ([]banx.VersionDetail, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+versionColumns+`, `+anchoringColumns+`
-		FROM article_versions v WHERE author = ? AND anchor_tx_hash = ?
+		FROM article_versions v WHERE anchor_tx_hash = ?
 		AND version = (SELECT MAX(version) FROM article_versions w WHERE w.article_id = v.article_id)
-		ORDER BY article_id`, author, txHash)
+		ORDER BY article_id`, txHash)
 	if err != nil {
 		return nil, translate(err, "find versions by anchor")
 	}
 	defer rows.Close()
-	var out []VersionDetail
+	var out []banx.VersionDetail
 	for rows.Next() {
 		d, err := scanDetail(rows)
 		if err != nil {
@@ -118,16 +112,11 @@ func (db *DB) FindArticle(ctx context.Context, id int64) (*banx.Article, error) 
 	return &a, nil
 }
 
-// PublishedArticle is an article with its newest published version.
-type PublishedArticle struct {
-	Article *banx.Article
-	Latest  *banx.ArticleVersion
-}
-
 // ListPublished returns articles that have a published version, newest first,
 // each with its newest published version. author filters when not empty.
-func (db *DB) ListPublished(ctx context.Context, author string, limit, offset int) ([]PublishedArticle, error) {
-	q := `SELECT a.id, a.author, a.slug, a.created_at, a.updated_at, ` + prefixed("v", versionColumns) + `
+func (db *DB) ListPublished(ctx context.Context, author string, limit, offset int) ([]banx.PublishedArticle, error) {
+	q := `SELECT a.id, a.author, a.slug, a.created_at, a.updated_at, v.id, v.article_id, v.version, v.manifest_cid,
+		v.sha256, v.author, v.title, v.status, COALESCE(v.anchor_tx_hash, ''), COALESCE(v.previous_tx, ''), v.created_at, v.updated_at
 		FROM articles a JOIN article_versions v ON v.article_id = a.id
 		WHERE v.status = 'published' AND v.version = (SELECT MAX(version) FROM article_versions w
 			WHERE w.article_id = a.id AND w.status = 'published')
@@ -138,7 +127,7 @@ func (db *DB) ListPublished(ctx context.Context, author string, limit, offset in
 		return nil, translate(err, "list articles")
 	}
 	defer rows.Close()
-	var out []PublishedArticle
+	var out []banx.PublishedArticle
 	for rows.Next() {
 		var a banx.Article
 		var ac, au string
@@ -153,23 +142,9 @@ func (db *DB) ListPublished(ctx context.Context, author string, limit, offset in
 		a.UpdatedAt, _ = parseTime(au)
 		v.CreatedAt, _ = parseTime(created)
 		v.UpdatedAt, _ = parseTime(updated)
-		out = append(out, PublishedArticle{&a, &v})
+		out = append(out, banx.PublishedArticle{Article: &a, Latest: &v})
 	}
 	return out, translate(rows.Err(), "list articles")
-}
-
-// prefixed qualifies the column list with a table alias.
-func prefixed(alias, cols string) string {
-	parts := strings.Split(cols, ",")
-	for i, p := range parts {
-		p = strings.TrimSpace(p)
-		if strings.HasPrefix(p, "COALESCE(") {
-			parts[i] = "COALESCE(" + alias + "." + strings.TrimPrefix(p, "COALESCE(")
-		} else {
-			parts[i] = alias + "." + p
-		}
-	}
-	return strings.Join(parts, ", ")
 }
 
 // anchorable reports whether a version in status st may start anchoring: it is
@@ -277,19 +252,8 @@ func (db *DB) QueueBatchLeaf(ctx context.Context, versionID int64, publicKey, si
 	})
 }
 
-// PendingLeaf is a version waiting for the next platform batch.
-type PendingLeaf struct {
-	VersionID int64
-	Author    string
-	SHA256    string
-	CID       string
-	PublicKey string
-	Signature string
-	NetworkID uint32
-}
-
 // PendingLeaves returns up to limit versions queued for a batch, oldest first.
-func (db *DB) PendingLeaves(ctx context.Context, limit int) ([]PendingLeaf, error) {
+func (db *DB) PendingLeaves(ctx context.Context, limit int) ([]banx.PendingLeaf, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, author, sha256, manifest_cid, leaf_public_key, leaf_signature, network_id
 		FROM article_versions WHERE status = 'anchoring' AND mode = 'batch' AND anchor_id IS NULL
 		ORDER BY updated_at, id LIMIT ?`, limit)
@@ -297,9 +261,9 @@ func (db *DB) PendingLeaves(ctx context.Context, limit int) ([]PendingLeaf, erro
 		return nil, translate(err, "list pending leaves")
 	}
 	defer rows.Close()
-	var out []PendingLeaf
+	var out []banx.PendingLeaf
 	for rows.Next() {
-		var p PendingLeaf
+		var p banx.PendingLeaf
 		if err := rows.Scan(&p.VersionID, &p.Author, &p.SHA256, &p.CID, &p.PublicKey, &p.Signature, &p.NetworkID); err != nil {
 			return nil, translate(err, "list pending leaves")
 		}
@@ -308,17 +272,10 @@ func (db *DB) PendingLeaves(ctx context.Context, limit int) ([]PendingLeaf, erro
 	return out, translate(rows.Err(), "list pending leaves")
 }
 
-// LeafPlacement is a version's place in a batch tree.
-type LeafPlacement struct {
-	VersionID int64
-	Index     int
-	Path      []string // lower-case hex hashes, leaf's sibling first
-}
-
 // CreateBatchAnchor stores a signed batch transaction (status 'submitted')
 // and attaches every leaf to it, in one transaction, before the blob is
 // submitted. ECONFLICT if a leaf is no longer waiting for a batch.
-func (db *DB) CreateBatchAnchor(ctx context.Context, a *banx.Anchor, leaves []LeafPlacement) error {
+func (db *DB) CreateBatchAnchor(ctx context.Context, a *banx.Anchor, leaves []banx.LeafPlacement) error {
 	now := db.now()
 	return db.withTx(ctx, func(tx *sql.Tx) error {
 		a.Mode, a.Status = banx.ModeBatch, banx.AnchorSubmitted

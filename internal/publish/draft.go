@@ -1,0 +1,172 @@
+package publish
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"unicode"
+
+	"github.com/banxmedia/banx/internal/anchor"
+	"github.com/banxmedia/banx/internal/banx"
+	"github.com/banxmedia/banx/internal/manifest"
+)
+
+// Draft is a stored version as the author sees it right after creating it:
+// what to sign for a batch anchor is part of it.
+type Draft struct {
+	Detail      banx.VersionDetail
+	NetworkID   uint32
+	LeafMessage string // the exact text to sign for a batch anchor
+}
+
+// CreateDraft validates a manifest document for the signed-in author, stores
+// its canonical bytes on IPFS (pinned) and records the version as 'stored'.
+// A manifest with previous set is an edit of the article whose latest,
+// published version has that anchor transaction; articleID picks the article
+// when one batch transaction anchors several of the author's articles (0
+// otherwise). Nothing is recorded unless everything succeeded: EINVALID or
+// ETOOLARGE for a bad manifest, EFORBIDDEN for another author's manifest or
+// article, ECONFLICT for an edit of anything but the latest published version.
+func (s *Service) CreateDraft(ctx context.Context, author string, document []byte, articleID int64) (*Draft, error) {
+	m, err := manifest.Parse(document)
+	if err != nil {
+		return nil, err
+	}
+	if m.Author != author {
+		return nil, banx.Errorf(banx.EFORBIDDEN, "manifest author %s is not the signed-in author %s", m.Author, author)
+	}
+	var prev *banx.VersionDetail
+	if m.Previous != "" {
+		if prev, err = s.findPredecessor(ctx, author, m.Previous, articleID); err != nil {
+			return nil, err
+		}
+	} else if articleID != 0 {
+		return nil, banx.Errorf(banx.EINVALID, "article %d: a new version of an article names its predecessor's anchor in manifest.previous", articleID)
+	}
+	canonical, err := m.Canonical()
+	if err != nil {
+		return nil, err
+	}
+	sha := manifest.Hash(canonical)
+	cid, err := s.content.Add(ctx, bytes.NewReader(canonical))
+	if err != nil {
+		return nil, err
+	}
+	if pinned, err := s.content.Pinned(ctx, cid); err != nil {
+		return nil, err
+	} else if !pinned {
+		return nil, banx.Errorf(banx.EUNAVAILABLE, "content store did not pin %s", cid)
+	}
+	// The memo and the leaf carry the CID beside the hash; for a raw CID they
+	// must name the same bytes, which this checks before anything is recorded.
+	if err := anchor.SelfMemo(sha, cid, author, m.Previous).Validate(); err != nil {
+		return nil, banx.Wrap(banx.EINTERNAL, err, "stored manifest %s does not match its hash %s", cid, sha)
+	}
+	v := &banx.ArticleVersion{ManifestCID: cid, SHA256: sha, Author: author, Title: m.Title, Status: banx.StatusStored, PreviousTx: m.Previous}
+	if prev == nil {
+		a := &banx.Article{Author: author, Slug: slug(m.Title, sha)}
+		err = s.store.CreateArticle(ctx, a, v)
+	} else {
+		v.ArticleID = prev.Version.ArticleID
+		err = s.store.AddVersion(ctx, v)
+	}
+	if banx.ErrorCode(err) == banx.ECONFLICT && prev == nil {
+		return nil, banx.Wrap(banx.ECONFLICT, err, "this exact manifest (sha256 %s) is already stored", sha)
+	}
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.store.FindVersion(ctx, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	return s.draft(d), nil
+}
+
+func (s *Service) draft(d banx.VersionDetail) *Draft {
+	v := d.Version
+	leaf := anchor.Leaf{NetworkID: s.NetworkID(), Author: v.Author, SHA256: v.SHA256, CID: v.ManifestCID}
+	return &Draft{Detail: d, NetworkID: leaf.NetworkID, LeafMessage: string(anchor.SigningMessage(leaf))}
+}
+
+// Draft returns one of the author's versions with what to sign for it.
+// EFORBIDDEN if it is another author's.
+func (s *Service) Draft(ctx context.Context, author string, versionID int64) (*Draft, error) {
+	d, err := s.ownVersion(ctx, author, versionID)
+	if err != nil {
+		return nil, err
+	}
+	return s.draft(d), nil
+}
+
+// findPredecessor finds the version an edit replaces: the latest version of
+// one of author's articles, published, anchored by txHash.
+func (s *Service) findPredecessor(ctx context.Context, author, txHash string, articleID int64) (*banx.VersionDetail, error) {
+	found, err := s.store.FindLatestVersionsByAnchorTx(ctx, txHash)
+	if err != nil {
+		return nil, err
+	}
+	var mine []banx.VersionDetail
+	others := 0
+	for _, d := range found {
+		if articleID != 0 && d.Version.ArticleID != articleID {
+			continue
+		}
+		if d.Version.Author == author {
+			mine = append(mine, d)
+		} else {
+			others++
+		}
+	}
+	switch {
+	case len(mine) == 0 && others > 0:
+		return nil, banx.Errorf(banx.EFORBIDDEN, "previous %s anchors another author's article: only its author can edit it", txHash)
+	case len(mine) == 0:
+		return nil, banx.Errorf(banx.ECONFLICT, "previous %s is not the anchor of the latest version of any of your articles", txHash)
+	case len(mine) > 1:
+		return nil, banx.Errorf(banx.ECONFLICT, "previous %s anchors %d of your articles: name one with the article parameter", txHash, len(mine))
+	}
+	d := mine[0]
+	if d.Version.Status != banx.StatusPublished {
+		return nil, banx.Errorf(banx.ECONFLICT, "version %d of article %d is %s: only a published version can be edited",
+			d.Version.Version, d.Version.ArticleID, d.Version.Status)
+	}
+	return &d, nil
+}
+
+// ownVersion loads a version and checks that author wrote it.
+func (s *Service) ownVersion(ctx context.Context, author string, versionID int64) (banx.VersionDetail, error) {
+	d, err := s.store.FindVersion(ctx, versionID)
+	if err != nil {
+		return banx.VersionDetail{}, err
+	}
+	if d.Version.Author != author {
+		return banx.VersionDetail{}, banx.Errorf(banx.EFORBIDDEN, "draft %d belongs to another author", versionID)
+	}
+	return d, nil
+}
+
+// slug makes a URL-friendly, instance-unique name: the title's letters and
+// digits, and the start of the manifest hash.
+func slug(title, sha string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(title) {
+		switch {
+		case r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			b.WriteRune(r)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+		if b.Len() >= 80 {
+			break
+		}
+	}
+	s := strings.Trim(b.String(), "-")
+	if s == "" {
+		return sha[:12]
+	}
+	return s + "-" + sha[:12]
+}
