@@ -202,6 +202,7 @@ func TestErrors(t *testing.T) {
 	ctx := context.Background()
 	const unknown = "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy" // sha2-256 of "hello world\n"-ish, never added
 	const malformed = "bafkreigh2akiscaildc!"
+	tampered := tamperedCAR(t)
 	for _, s := range []store{k, e} {
 		t.Run(s.Kind(), func(t *testing.T) {
 			tests := []struct {
@@ -221,6 +222,7 @@ func TestErrors(t *testing.T) {
 					return err
 				}, banx.EINVALID},
 				{"ErrImportGarbage", func() error { _, err := s.ImportCAR(ctx, bytes.NewReader([]byte("not a car"))); return err }, banx.EINVALID},
+				{"ErrImportTampered", func() error { _, err := s.ImportCAR(ctx, bytes.NewReader(tampered)); return err }, banx.EINVALID},
 			}
 			for _, tt := range tests {
 				t.Run(tt.name, func(t *testing.T) {
@@ -288,4 +290,26 @@ func TestImportIncomplete(t *testing.T) {
 			}
 		})
 	}
+}
+
+// tamperedCAR returns the CAR of a fresh 600 KiB file whose last block no longer
+// matches its CID: the damage is found only after most of the file has been read.
+func tamperedCAR(t *testing.T) []byte {
+	t.Helper()
+	scratch, err := embedded.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer scratch.Close()
+	c, err := scratch.Add(context.Background(), bytes.NewReader(randomBytes(400, 600<<10)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var car bytes.Buffer
+	if err := scratch.ExportCAR(context.Background(), c, &car); err != nil {
+		t.Fatal(err)
+	}
+	b := car.Bytes()
+	b[len(b)-1] ^= 0xff
+	return b
 }
