@@ -14,4 +14,9 @@ func (s *Server) routes() {
 
 	api := e.Group("/api/v1")
 	api.POST("/content", s.requireOperator(), s.handleAddContent)
+	if s.Views != nil {
+		api.GET("/articles/:id/view-token", s.handleViewToken)
+		api.POST("/views", s.handleViewBeacon)
+		api.GET("/views/stats", s.requireOperator(), s.handleViewStats)
+	}
 }

@@ -1,0 +1,209 @@
+package http
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"mime"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/banxmedia/banx/internal/banx"
+	"github.com/banxmedia/banx/internal/views"
+	"github.com/gin-gonic/gin"
+)
+
+// ViewLedger is what the server needs of the view ledger.
+type ViewLedger interface {
+	// IssueViewToken signs a view token for the reader with cookie id readerID.
+	// EINVALID for a bad id, ENOTFOUND for an unknown article, ECONFLICT for an
+	// article with no published version.
+	IssueViewToken(ctx context.Context, articleID int64, readerID string) (views.IssuedToken, error)
+	// RecordView decides a beacon and returns its record once committed.
+	// EINVALID for a malformed token, ENOTFOUND for a token naming an unknown
+	// article (neither is recorded), EUNAVAILABLE when it cannot commit.
+	RecordView(ctx context.Context, b views.Beacon) (views.Record, error)
+	// ViewStats counts recorded decisions per day and reason, days from..to
+	// inclusive. EINVALID for a bad range.
+	ViewStats(ctx context.Context, from, to time.Time) (*views.Stats, error)
+}
+
+// readerCookie names the first-party cookie that identifies a reader's browser.
+const readerCookie = "banx_reader"
+
+// maxBeaconBytes bounds a beacon body: a token in JSON with room to spare.
+const maxBeaconBytes = 1024
+
+// viewTokenResponse is the answer to GET /api/v1/articles/{id}/view-token.
+type viewTokenResponse struct {
+	Token     string    `json:"token"`
+	ArticleID int64     `json:"article_id"`
+	IssuedAt  time.Time `json:"issued_at"`
+	NotBefore time.Time `json:"not_before"` // send the beacon at or after this time
+	ExpiresAt time.Time `json:"expires_at"`
+	DwellMS   int64     `json:"dwell_ms"`
+	BeaconURL string    `json:"beacon_url"`
+}
+
+// handleViewToken issues a view token for an article to the reader's browser,
+// setting the reader cookie on first contact. The token is bound to that cookie,
+// so a browser that drops cookies cannot have its beacons counted.
+func (s *Server) handleViewToken(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.writeError(c, banx.Errorf(banx.EINVALID, "article id %q is not a positive integer", truncate(c.Param("id"), 40)))
+		return
+	}
+	reader := s.readerID(c)
+	tok, err := s.Views.IssueViewToken(c.Request.Context(), id, reader)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, viewTokenResponse{Token: tok.Token, ArticleID: tok.ArticleID, IssuedAt: tok.IssuedAt,
+		NotBefore: tok.NotBefore, ExpiresAt: tok.ExpiresAt, DwellMS: tok.NotBefore.Sub(tok.IssuedAt).Milliseconds(),
+		BeaconURL: "/api/v1/views"})
+}
+
+// readerID returns the reader cookie, setting a fresh one when it is missing or
+// malformed. HttpOnly keeps page scripts from copying it into tokens elsewhere;
+// SameSite=Lax keeps other sites' requests from carrying it.
+func (s *Server) readerID(c *gin.Context) string {
+	if v, err := c.Cookie(readerCookie); err == nil && views.ValidReaderID(v) {
+		return v
+	}
+	id := views.NewReaderID()
+	http.SetCookie(c.Writer, &http.Cookie{Name: readerCookie, Value: id, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, Secure: c.Request.TLS != nil, SameSite: http.SameSiteLaxMode})
+	return id
+}
+
+// viewRecordedResponse is the answer to a beacon: a receipt naming the record in
+// the chain. It does not say whether the view counted, so a script cannot tune
+// itself against the filters; operators see that in /api/v1/views/stats.
+type viewRecordedResponse struct {
+	ID   int64  `json:"id"`
+	Hash string `json:"hash"`
+}
+
+// handleViewBeacon records a reader's beacon. It answers only once the record
+// is committed, so a 201 means the decision is durable.
+func (s *Server) handleViewBeacon(c *gin.Context) {
+	body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxBeaconBytes+1))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if len(body) > maxBeaconBytes {
+		s.writeError(c, banx.Errorf(banx.ETOOLARGE, "beacon body is larger than %d bytes", maxBeaconBytes))
+		return
+	}
+	b, err := parseBeacon(c.GetHeader("Content-Type"), body)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	// The peer address, never a forwarded header: a client could write any
+	// address there and escape the per-network caps.
+	ap, err := netip.ParseAddrPort(c.Request.RemoteAddr)
+	if err != nil {
+		s.writeError(c, banx.Wrap(banx.EINTERNAL, err, "peer address %q", c.Request.RemoteAddr))
+		return
+	}
+	b.Addr = ap.Addr().Unmap()
+	if v, err := c.Cookie(readerCookie); err == nil && views.ValidReaderID(v) {
+		b.ReaderID = v
+	}
+	b.UserAgent = c.GetHeader("User-Agent")
+	b.SecCHUA = c.GetHeader("Sec-CH-UA")
+	rec, err := s.Views.RecordView(c.Request.Context(), b)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, viewRecordedResponse{ID: rec.ID, Hash: rec.Hash})
+}
+
+// beaconJSON is the JSON form of a beacon. Webdriver is navigator.webdriver as
+// the page saw it: automated browsers set it.
+type beaconJSON struct {
+	Token     string `json:"token"`
+	Webdriver bool   `json:"webdriver"`
+}
+
+// parseBeacon reads the token from the forms navigator.sendBeacon sends: a
+// string (text/plain), a JSON Blob, or URLSearchParams (a form). JSON sent as
+// text/plain, which avoids a CORS preflight, is recognised by its brace.
+func parseBeacon(contentType string, body []byte) (views.Beacon, error) {
+	mt := "text/plain"
+	if contentType != "" {
+		var err error
+		if mt, _, err = mime.ParseMediaType(contentType); err != nil {
+			return views.Beacon{}, banx.Errorf(banx.EINVALID, "Content-Type %q is malformed", truncate(contentType, 80))
+		}
+	}
+	body = bytes.TrimSpace(body)
+	switch {
+	case mt == "application/json" || (mt == "text/plain" && len(body) > 0 && body[0] == '{'):
+		var j beaconJSON
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&j); err != nil {
+			return views.Beacon{}, banx.Errorf(banx.EINVALID, "beacon JSON is malformed: %v", err)
+		}
+		if j.Token == "" {
+			return views.Beacon{}, banx.Errorf(banx.EINVALID, `beacon JSON has no "token"`)
+		}
+		return views.Beacon{Token: j.Token, Webdriver: j.Webdriver}, nil
+	case mt == "text/plain":
+		if len(body) == 0 {
+			return views.Beacon{}, banx.Errorf(banx.EINVALID, "beacon body is empty: send the view token")
+		}
+		return views.Beacon{Token: string(body)}, nil
+	case mt == "application/x-www-form-urlencoded":
+		q, err := url.ParseQuery(string(body))
+		if err != nil || q.Get("token") == "" {
+			return views.Beacon{}, banx.Errorf(banx.EINVALID, `beacon form has no "token" field`)
+		}
+		return views.Beacon{Token: q.Get("token"), Webdriver: q.Get("webdriver") == "true"}, nil
+	}
+	return views.Beacon{}, banx.Errorf(banx.EINVALID, "beacon Content-Type %q is not supported: use text/plain, application/json or a form", mt)
+}
+
+// statsDays is the default stats range: the last 30 days including today.
+const statsDays = 30
+
+// handleViewStats shows operators what the filters did, per day and reason.
+// Query: from, to as YYYY-MM-DD (UTC, inclusive); default the last 30 days.
+func (s *Server) handleViewStats(c *gin.Context) {
+	to := time.Now().UTC()
+	if v := c.Query("to"); v != "" {
+		t, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			s.writeError(c, banx.Errorf(banx.EINVALID, "to %q is not a date (YYYY-MM-DD)", truncate(v, 40)))
+			return
+		}
+		to = t
+	}
+	from := to.AddDate(0, 0, -(statsDays - 1))
+	if v := c.Query("from"); v != "" {
+		t, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			s.writeError(c, banx.Errorf(banx.EINVALID, "from %q is not a date (YYYY-MM-DD)", truncate(v, 40)))
+			return
+		}
+		from = t
+	}
+	st, err := s.Views.ViewStats(c.Request.Context(), from, to)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, st)
+}
