@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Peersyst/xrpl-go/pkg/crypto"
+	"github.com/Peersyst/xrpl-go/xrpl/interfaces"
 	"github.com/Peersyst/xrpl-go/xrpl/wallet"
 
 	"github.com/banxmedia/banx/internal/ledger"
@@ -26,7 +28,7 @@ const (
 
 // benchSetup opens a persistent ledger, funds senders and a receiver, and pre-signs n
 // payments (sender i's payments in sequence order) outside the timer.
-func benchSetup(b *testing.B, n int) (*ledger.Ledger, [][]string) {
+func benchSetup(b *testing.B, n int, ed bool) (*ledger.Ledger, [][]string) {
 	b.Helper()
 	cfg := ledger.DefaultConfig()
 	cfg.DataDir = b.TempDir()
@@ -49,10 +51,10 @@ func benchSetup(b *testing.B, n int) (*ledger.Ledger, [][]string) {
 			b.Fatalf("setup submit: %v %v", r.EngineResult, err)
 		}
 	}
-	receiver := newWalletB(b)
+	receiver := newWalletB(b, false)
 	senders := make([]wallet.Wallet, benchSenders)
 	for i := range senders {
-		senders[i] = newWalletB(b)
+		senders[i] = newWalletB(b, ed)
 	}
 	for _, w := range append([]wallet.Wallet{receiver}, senders...) {
 		submit(gen, map[string]any{"TransactionType": "Payment", "Account": ledger.GenesisAddress,
@@ -79,18 +81,30 @@ func benchSetup(b *testing.B, n int) (*ledger.Ledger, [][]string) {
 	return l, blobs
 }
 
-func newWalletB(b *testing.B) wallet.Wallet {
-	w, err := wallet.FromSeed(mustSeed(b), "")
+func newWalletB(b *testing.B, ed bool) wallet.Wallet {
+	alg := interfaces.CryptoImplementation(crypto.SECP256K1())
+	if ed {
+		alg = crypto.ED25519()
+	}
+	w, err := wallet.New(alg)
 	if err != nil {
 		b.Fatal(err)
 	}
 	return w
 }
 
+// keyTypes runs a benchmark for senders with each key type.
+func keyTypes(b *testing.B, run func(b *testing.B, ed bool)) {
+	b.Run("secp256k1", func(b *testing.B) { run(b, false) })
+	b.Run("ed25519", func(b *testing.B) { run(b, true) })
+}
+
 // BenchmarkSubmitAndClose submits pre-signed payments over HTTP JSON-RPC from several
 // clients and closes a ledger (ledger_accept, persisted to SQLite) every 1000.
-func BenchmarkSubmitAndClose(b *testing.B) {
-	l, blobs := benchSetup(b, b.N)
+func BenchmarkSubmitAndClose(b *testing.B) { keyTypes(b, submitAndClose) }
+
+func submitAndClose(b *testing.B, ed bool) {
+	l, blobs := benchSetup(b, b.N, ed)
 	srv := httptest.NewServer(l.Handler())
 	defer srv.Close()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: benchWorkers * 2}}
@@ -147,8 +161,10 @@ func BenchmarkSubmitAndClose(b *testing.B) {
 
 // BenchmarkApplyInProcess applies pre-signed payments with Ledger.Submit (decode,
 // signature check, open-ledger apply) and Accept every 1000, without HTTP.
-func BenchmarkApplyInProcess(b *testing.B) {
-	l, blobs := benchSetup(b, b.N)
+func BenchmarkApplyInProcess(b *testing.B) { keyTypes(b, applyInProcess) }
+
+func applyInProcess(b *testing.B, ed bool) {
+	l, blobs := benchSetup(b, b.N, ed)
 	raw := make([][][]byte, len(blobs))
 	for s := range blobs {
 		for _, h := range blobs[s] {
