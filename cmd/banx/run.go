@@ -28,6 +28,7 @@ func commands() []command {
 		{"serve", "run the web server (and the embedded ledger and content store by default)", runServe},
 		{"ledger", "run the embedded standalone XRP Ledger (ledger serve)", runLedger},
 		{"content", "add a file to, or get a CID from, the configured content store", runContent},
+		{"verify", "verify an article's anchor using only an XRPL node and an IPFS node", runVerify},
 		{"version", "print the version", runVersion},
 	}
 }
@@ -73,6 +74,10 @@ func exitCode(err error) int {
 	var ue *errUsage
 	if errors.As(err, &ue) || errors.Is(err, flag.ErrHelp) {
 		return 2
+	}
+	var coded interface{ ExitCode() int }
+	if errors.As(err, &coded) {
+		return coded.ExitCode()
 	}
 	return 1
 }

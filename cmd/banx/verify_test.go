@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/banxmedia/banx/internal/anchor"
+	"github.com/banxmedia/banx/internal/verify/verifytest"
+)
+
+// verifyCLI runs `banx verify args...` in-process and returns its exit
+// status, standard output, and standard error followed by the error main
+// would print.
+func verifyCLI(t *testing.T, env map[string]string, stdin []byte, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), append([]string{"verify"}, args...), func(k string) string { return env[k] },
+		bytes.NewReader(stdin), &stdout, &stderr)
+	code := 0
+	if err != nil {
+		code = exitCode(err)
+		stderr.WriteString("banx: " + err.Error() + "\n")
+	}
+	return code, stdout.String(), stderr.String()
+}
+
+func TestVerifyCLI(t *testing.T) {
+	s := verifytest.Start(t)
+	alice, platform := s.NewAccount(t), s.NewAccount(t)
+	a := s.NewArticle(t, string(alice.ClassicAddress), "Verified from the command line", "")
+	self := s.AnchorSelf(t, a, alice)
+	b2 := s.NewArticle(t, a.Author, "In a batch", "")
+	batch := s.AnchorBatch(t, platform, verifytest.Leaf(t, b2, alice))
+	nodes := []string{"--xrpl", s.XRPLURL, "--ipfs", s.Kubo.URL}
+	dir := t.TempDir()
+	bundleFile := func(t *testing.T, b anchor.ProofBundle) string {
+		t.Helper()
+		p := filepath.Join(dir, t.Name()[strings.LastIndex(t.Name(), "/")+1:]+".json")
+		if err := os.WriteFile(p, verifytest.MarshalBundle(t, b), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+
+	t.Run("OK/TxHash", func(t *testing.T) {
+		code, out, errOut := verifyCLI(t, nil, nil, append(nodes, self.Tx.Hash)...)
+		if code != 0 {
+			t.Fatalf("exit %d\n%s%s", code, out, errOut)
+		}
+		for _, w := range []string{"Banx anchor verification: VERIFIED", "[ ok ] Transaction validated with tesSUCCESS",
+			"[ ok ] Content matches the anchored CID: the content re-imports to " + a.CID, "0 failed, 0 skipped."} {
+			if !strings.Contains(out, w) {
+				t.Errorf("output lacks %q:\n%s", w, out)
+			}
+		}
+	})
+	t.Run("OK/BundleFile/JSON/FlagsAfter/Environment", func(t *testing.T) {
+		env := map[string]string{"BANX_XRPL_URL": s.WSURL, "BANX_VERIFY_IPFS": s.GatewayURL}
+		code, out, errOut := verifyCLI(t, env, nil, bundleFile(t, batch.Bundle(t, b2.SHA256)), "--json")
+		if code != 0 {
+			t.Fatalf("exit %d\n%s%s", code, out, errOut)
+		}
+		var res struct {
+			Verdict  string `json:"verdict"`
+			Mode     string `json:"mode"`
+			Manifest struct{ CID string }
+			Checks   []anchor.Check
+		}
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		if res.Verdict != "verified" || res.Mode != "batch" || res.Manifest.CID != b2.CID || len(res.Checks) < 15 {
+			t.Errorf("got %+v", res)
+		}
+	})
+	t.Run("OK/Stdin", func(t *testing.T) {
+		code, out, _ := verifyCLI(t, nil, verifytest.MarshalBundle(t, self), append(nodes, "-")...)
+		if code != 0 {
+			t.Fatalf("exit %d\n%s", code, out)
+		}
+	})
+	t.Run("OK/ArticleURL", func(t *testing.T) {
+		site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/api/v1/articles/my-article/versions/1/proof" {
+				http.NotFound(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.Write(verifytest.MarshalBundle(t, self))
+		}))
+		defer site.Close()
+		code, out, errOut := verifyCLI(t, nil, nil, append(nodes, site.URL+"/articles/my-article/versions/1")...)
+		if code != 0 {
+			t.Fatalf("exit %d\n%s%s", code, out, errOut)
+		}
+		code, _, errOut = verifyCLI(t, nil, nil, append(nodes, site.URL+"/articles/other/versions/1")...)
+		if code != 1 || !strings.Contains(errOut, "no proof bundle at") {
+			t.Errorf("missing article: exit %d, stderr %q", code, errOut)
+		}
+	})
+	t.Run("ErrFailedCheck", func(t *testing.T) {
+		tampered := batch.Bundle(t, b2.SHA256)
+		tampered.Author = string(platform.ClassicAddress)
+		code, out, _ := verifyCLI(t, nil, nil, append(nodes, bundleFile(t, tampered))...)
+		if code != 1 || !strings.Contains(out, "Banx anchor verification: FAILED") || !strings.Contains(out, "[FAIL] Author's signature over the article version") {
+			t.Errorf("exit %d, output:\n%s", code, out)
+		}
+	})
+	t.Run("ErrIncomplete", func(t *testing.T) {
+		code, out, _ := verifyCLI(t, nil, nil, append(nodes, batch.Hash)...)
+		if code != 3 || !strings.Contains(out, "INCOMPLETE") {
+			t.Errorf("batch by hash: exit %d, output:\n%s", code, out)
+		}
+		inline := self
+		inline.Manifest.Bytes = a.Bytes
+		code, out, _ = verifyCLI(t, nil, nil, "--offline", bundleFile(t, inline))
+		if code != 3 || !strings.Contains(out, "[ ok ] Content matches the anchored CID") || !strings.Contains(out, "[skip] Transaction validated with tesSUCCESS: not checked: no XRPL node given") {
+			t.Errorf("offline: exit %d, output:\n%s", code, out)
+		}
+	})
+	t.Run("ErrUsage", func(t *testing.T) {
+		for name, args := range map[string][]string{
+			"NoXRPL":        {"--ipfs", s.Kubo.URL, self.Tx.Hash},
+			"NoIPFS":        {"--xrpl", s.XRPLURL, self.Tx.Hash},
+			"NoTarget":      nodes,
+			"TwoTargets":    append(nodes, self.Tx.Hash, batch.Hash),
+			"CIDWithBundle": append(nodes, "--cid", a.CID, "bundle.json"),
+			"OfflineTxHash": {"--offline", self.Tx.Hash},
+			"BadMode":       append(nodes, "--ipfs-mode", "carrier-pigeon", self.Tx.Hash),
+			"BadXRPLScheme": {"--xrpl", "ftp://example.org", "--ipfs", s.Kubo.URL, self.Tx.Hash},
+		} {
+			if code, _, errOut := verifyCLI(t, nil, nil, args...); code != 2 {
+				t.Errorf("%s: exit %d, want 2 (stderr %q)", name, code, errOut)
+			}
+		}
+	})
+	t.Run("ErrBadBundle", func(t *testing.T) {
+		p := filepath.Join(dir, "bad.json")
+		os.WriteFile(p, []byte(`{"bundle":"banx.proof/9"}`), 0o600)
+		var stderr bytes.Buffer
+		err := run(context.Background(), append([]string{"verify"}, append(nodes, p)...), func(string) string { return "" }, nil, &bytes.Buffer{}, &stderr)
+		if err == nil || exitCode(err) != 1 || !strings.Contains(err.Error(), `bundle "banx.proof/9" is not a version this reader knows`) {
+			t.Errorf("error %v", err)
+		}
+	})
+}
