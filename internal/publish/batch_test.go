@@ -147,7 +147,9 @@ func TestRecovery(t *testing.T) {
 		}
 		return d.Detail.Version.ID
 	}
-	platformTxs := func(t *testing.T, f *fixture) uint32 { return sequence(t, f.client, f.platform.ClassicAddress.String()) }
+	platformTxs := func(t *testing.T, f *fixture) uint32 {
+		return sequence(t, f.client, f.platform.ClassicAddress.String())
+	}
 
 	t.Run("OKCrashAfterSubmit", func(t *testing.T) {
 		f := newFixture(t)
