@@ -159,7 +159,7 @@ func loadBundle(ctx context.Context, arg string, timeout time.Duration, e env) (
 // verdictErr is a verification that did not verify; its exit status tells a
 // failed check (1) from an incomplete verification (3).
 type verdictErr struct {
-	verdict        anchor.Verdict
+	verdict         anchor.Verdict
 	failed, skipped int
 }
 
