@@ -5,9 +5,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
-	"strings"
 
-	addresscodec "github.com/Peersyst/xrpl-go/address-codec"
+	"github.com/banxmedia/banx/internal/address"
 )
 
 // base32Lower is the multibase "b" alphabet: RFC 4648 base32, lower case, no padding.
@@ -51,9 +50,6 @@ func checkTxHash(field, s string) error {
 	return nil
 }
 
-// rippleAlphabet is the XRPL base58 alphabet.
-const rippleAlphabet = "rpshnaf39wBUDNEGHJKLM4PQRST7VWXYZ2bcdeCg65jkm8oFqi1tuvAxyz"
-
 // checkAddress accepts an XRPL classic address with a valid checksum. X-addresses
 // are refused: they carry a tag, which has no meaning for authorship, and a second
 // spelling of the same account would make anchors ambiguous.
@@ -61,9 +57,7 @@ func checkAddress(field, s string) error {
 	if s == "" {
 		return fmt.Errorf("%s is required", field)
 	}
-	// The alphabet check comes first: xrpl-go v0.3.0's base58 decoder indexes
-	// a 256-entry table by rune and panics on any non-ASCII character.
-	if len(s) > maxAddressLength || strings.Trim(s, rippleAlphabet) != "" || !addresscodec.IsValidClassicAddress(s) {
+	if len(s) > maxAddressLength || !address.IsClassic(s) {
 		return fmt.Errorf("%s %s is not a valid XRPL classic address (format or checksum)", field, quote(s))
 	}
 	return nil

@@ -11,7 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	addresscodec "github.com/Peersyst/xrpl-go/address-codec"
+	"github.com/banxmedia/banx/internal/address"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -268,7 +268,7 @@ func (m Manifest) validateAuthor() *issue {
 	if m.Author == "" {
 		return invalid("author", "required")
 	}
-	if !addresscodec.IsValidClassicAddress(m.Author) {
+	if !address.IsClassic(m.Author) {
 		return invalid("author", "%s is not a valid XRPL classic address (format or checksum)", quote(m.Author))
 	}
 	return nil
