@@ -237,7 +237,7 @@ func TestVerifyOfflineCatches(t *testing.T) {
 			x.Memo, _ = anchor.EncodeMemoHex(anchor.SelfMemo(x.Manifest.SHA256, x.Manifest.CID, alice, ""))
 			x.Tx.Blob, x.Tx.Hash = anchorTx(t, k.alice, x.Memo)
 			return x
-		}, anchor.CheckManifestAuthor, anchor.StatusFail, "the content is not a canonical Banx manifest: manifest: cannot be parsed", anchor.VerdictFailed},
+		}, anchor.CheckManifestAuthor, anchor.StatusFail, "is not a valid XRPL classic address", anchor.VerdictFailed},
 		{"ErrBundleInvalid", func() anchor.ProofBundle {
 			x := selfBundle(t)
 			x.Tx.LedgerIndex = 0
