@@ -1,0 +1,433 @@
+package payout
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/Peersyst/xrpl-go/xrpl/transaction"
+	"github.com/Peersyst/xrpl-go/xrpl/transaction/types"
+	"github.com/Peersyst/xrpl-go/xrpl/wallet"
+
+	"github.com/banxmedia/banx/internal/amount"
+	"github.com/banxmedia/banx/internal/banx"
+	"github.com/banxmedia/banx/internal/reward"
+	"github.com/banxmedia/banx/internal/xrpl"
+)
+
+// Ledger is what the executor needs of an XRP Ledger node (*xrpl.Client).
+type Ledger interface {
+	// Autofill sets Fee, Sequence (open ledger) and LastLedgerSequence.
+	Autofill(ctx context.Context, tx transaction.FlatTransaction) error
+	// Submit gives a signed blob to the node; its answer is provisional.
+	Submit(ctx context.Context, blob string) (*xrpl.SubmitResult, error)
+	// Tx looks a transaction up; an unknown hash is ENOTFOUND (xrpl.IsNotFound).
+	Tx(ctx context.Context, hash string) (*xrpl.Transaction, error)
+	// Ledger returns the newest validated ledger's header.
+	Ledger(ctx context.Context) (*xrpl.LedgerHeader, error)
+	// AcceptLedger closes the open ledger of a standalone node.
+	AcceptLedger(ctx context.Context) (uint32, error)
+}
+
+// Payout memo: every payment of an epoch names the epoch and the plan root, so
+// a recipient holding a LeafProof can tie the payment to the plan.
+const (
+	MemoType   = "https://banx.media/payout/v1"
+	MemoFormat = "application/json"
+)
+
+// Memo is the MemoData of a payout transaction.
+type Memo struct {
+	Network string `json:"network"`
+	Epoch   uint64 `json:"epoch"`
+	Root    string `json:"root"`
+	Author  string `json:"author"`
+}
+
+// Crash-injection boundaries: Hook is called right after each, so a test can
+// kill the process there and check that a restart finishes the job.
+const (
+	BoundarySigned    = "signed"    // a batch's signed blobs are committed; nothing submitted yet
+	BoundarySubmit    = "submit"    // one blob was submitted; its answer is not recorded
+	BoundarySubmitted = "submitted" // a batch's provisional answers are committed
+	BoundaryValidated = "validated" // a final result was seen; not yet recorded
+	BoundaryFinal     = "final"     // final results are committed
+	BoundaryExpired   = "expired"   // dead transactions were returned to pending
+)
+
+// Boundaries lists every crash-injection boundary.
+var Boundaries = []string{BoundarySigned, BoundarySubmit, BoundarySubmitted, BoundaryValidated, BoundaryFinal, BoundaryExpired}
+
+// Progress is a snapshot of an epoch's payments, reported as they change.
+type Progress struct {
+	Epoch                                            uint64
+	Total, Pending, InFlight, Paid, Deferred, Failed int
+}
+
+// Executor pays an epoch's plan from the distribution account.
+type Executor struct {
+	Store  Store
+	Ledger Ledger
+	// Wallet is the distribution account's.
+	Wallet   *wallet.Wallet
+	Currency string
+	Issuer   string
+	// BatchSize is how many payments are signed with consecutive sequence
+	// numbers and submitted before waiting. Public servers queue at most 10
+	// transactions per account, so 10 is the default; the embedded ledger takes
+	// thousands in one ledger.
+	BatchSize int
+	// Standalone closes ledgers with ledger_accept instead of waiting for them.
+	Standalone bool
+	// PollInterval is how often validation is checked on a live network.
+	PollInterval time.Duration
+	// Hook, when set, is called after each crash-injection boundary.
+	Hook func(boundary string)
+	// Progress, when set, receives a snapshot after every change.
+	Progress func(Progress)
+}
+
+// Run pays epoch's planned payments and returns them in their final state.
+// It first settles every payment a previous run left in flight (looking each
+// hash up; resubmitting the same blob while it can still apply), and signs
+// new transactions only for pending payments. It takes the store's payout
+// lock for the whole run. Running it again after success changes nothing.
+func (e *Executor) Run(ctx context.Context, epoch uint64) ([]Payout, error) {
+	if e.Wallet == nil {
+		return nil, banx.Errorf(banx.EINVALID, "payout run needs the distribution seed")
+	}
+	unlock, err := e.Store.LockPayouts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	rec, err := e.Store.Plan(ctx, epoch)
+	if err != nil {
+		return nil, err
+	}
+	all, err := e.Store.Payouts(ctx, epoch)
+	if err != nil {
+		return nil, err
+	}
+	e.report(epoch, all)
+	var inflight []Payout
+	for _, p := range all {
+		if p.Status.InFlight() {
+			inflight = append(inflight, p)
+		}
+	}
+	if len(inflight) > 0 {
+		if err := e.settle(ctx, epoch, inflight, false); err != nil {
+			return nil, err
+		}
+	}
+	batch := e.BatchSize
+	if batch <= 0 {
+		batch = 10
+	}
+	for {
+		all, err = e.Store.Payouts(ctx, epoch)
+		if err != nil {
+			return nil, err
+		}
+		var pending []Payout
+		for _, p := range all {
+			if p.Status == StatusPending {
+				pending = append(pending, p)
+			}
+		}
+		if len(pending) == 0 {
+			e.report(epoch, all)
+			return all, nil
+		}
+		if len(pending) > batch {
+			pending = pending[:batch]
+		}
+		signed, err := e.sign(ctx, rec, pending)
+		if err != nil {
+			return nil, err
+		}
+		live, err := e.submit(ctx, signed)
+		if err != nil {
+			return nil, err
+		}
+		if err := e.settle(ctx, epoch, live, true); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// sign signs pending payments with consecutive sequence numbers and commits
+// blobs, hashes and LastLedgerSequence before anything is submitted.
+func (e *Executor) sign(ctx context.Context, rec *PlanRecord, pending []Payout) ([]Payout, error) {
+	var base transaction.FlatTransaction
+	signed := make([]Signed, 0, len(pending))
+	out := make([]Payout, 0, len(pending))
+	for i, p := range pending {
+		tx, err := e.payment(rec, p)
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			if err := e.Ledger.Autofill(ctx, tx); err != nil {
+				return nil, err
+			}
+			base = tx
+		} else {
+			for _, k := range []string{"Fee", "LastLedgerSequence", "NetworkID", "Flags"} {
+				if v, ok := base[k]; ok {
+					tx[k] = v
+				}
+			}
+			tx["Sequence"] = base["Sequence"].(uint32) + uint32(i)
+		}
+		s, err := xrpl.Sign(tx, e.Wallet)
+		if err != nil {
+			return nil, err
+		}
+		signed = append(signed, Signed{ID: p.ID, TxHash: s.Hash, TxBlob: s.Blob, Sequence: s.Sequence, LastLedgerSequence: s.LastLedgerSequence})
+		p.Status, p.TxHash, p.TxBlob, p.Sequence, p.LastLedgerSequence = StatusSigned, s.Hash, s.Blob, s.Sequence, s.LastLedgerSequence
+		out = append(out, p)
+	}
+	if err := e.Store.MarkSigned(ctx, signed); err != nil {
+		return nil, err
+	}
+	e.hook(BoundarySigned)
+	return out, nil
+}
+
+// payment builds p's Payment: exact amount, no partial-payment flag (so it
+// delivers all or fails), and the epoch memo naming the plan root.
+func (e *Executor) payment(rec *PlanRecord, p Payout) (transaction.FlatTransaction, error) {
+	r, err := reward.ParseDecimal(p.Amount)
+	if err != nil {
+		return nil, banx.Wrap(banx.EINTERNAL, err, "payment %d amount", p.ID)
+	}
+	iou, rem, err := amount.FromRat(r, 15)
+	if err != nil || rem.Sign() != 0 || iou.Sign() <= 0 {
+		return nil, banx.Errorf(banx.EINTERNAL, "payment %d amount %s is not a positive 15-digit token amount", p.ID, p.Amount)
+	}
+	data, err := json.Marshal(Memo{Network: rec.Network, Epoch: rec.Epoch, Root: rec.Root, Author: p.Author})
+	if err != nil {
+		return nil, err
+	}
+	memos, err := xrpl.EncodeMemos(xrpl.Memo{Type: MemoType, Format: MemoFormat, Data: data})
+	if err != nil {
+		return nil, err
+	}
+	pay := &transaction.Payment{
+		BaseTx:      transaction.BaseTx{Account: addrType(e.Wallet.ClassicAddress.String()), Memos: memos},
+		Destination: addrType(p.Account),
+		Amount:      types.IssuedCurrencyAmount{Currency: e.Currency, Issuer: addrType(e.Issuer), Value: iou.String()},
+	}
+	return pay.Flatten(), nil
+}
+
+// submit sends each signed blob once and records the provisional answers. A
+// blob the node refused as malformed (tem) can never apply: it is final at once.
+// It returns the payments still in flight.
+func (e *Executor) submit(ctx context.Context, signed []Payout) ([]Payout, error) {
+	ids := make([]int64, 0, len(signed))
+	results := make([]string, 0, len(signed))
+	var malformed []Outcome
+	live := make([]Payout, 0, len(signed))
+	for _, p := range signed {
+		res, err := e.Ledger.Submit(ctx, p.TxBlob)
+		e.hook(BoundarySubmit)
+		if err != nil {
+			if banx.ErrorCode(err) == banx.EUNAVAILABLE {
+				live = append(live, p) // the settle loop resubmits it while it can still apply
+				continue
+			}
+			return nil, err
+		}
+		if strings.HasPrefix(res.EngineResult, "tem") {
+			malformed = append(malformed, Outcome{ID: p.ID, Status: StatusFailed, Result: res.EngineResult,
+				Reason: "the ledger refused the payment as malformed (" + res.EngineResult + ": " + res.EngineResultMessage + "); it never applied and its amount is carried to the next epoch"})
+			continue
+		}
+		live = append(live, p)
+		ids = append(ids, p.ID)
+		results = append(results, res.EngineResult)
+	}
+	if err := e.Store.MarkSubmitted(ctx, ids, results); err != nil {
+		return nil, err
+	}
+	if len(malformed) > 0 {
+		if err := e.Store.MarkFinal(ctx, malformed); err != nil {
+			return nil, err
+		}
+	}
+	e.hook(BoundarySubmitted)
+	return live, nil
+}
+
+// settle waits until every given in-flight payment is final or expired. Its
+// order of reads makes "expired" safe: the validated ledger index is read
+// before the transaction is looked up, so a transaction not found is not in
+// any ledger up to that index, and past LastLedgerSequence it never will be.
+func (e *Executor) settle(ctx context.Context, epoch uint64, inflight []Payout, fresh bool) error {
+	pending := inflight
+	submittedAt := map[int64]uint32{}
+	for len(pending) > 0 {
+		if fresh {
+			if err := e.nextLedger(ctx); err != nil {
+				return err
+			}
+		}
+		fresh = true
+		hdr, err := e.Ledger.Ledger(ctx)
+		if err != nil {
+			return err
+		}
+		var finals []Outcome
+		var expired []int64
+		var still, resubmit []Payout
+		for _, p := range pending {
+			tx, err := e.Ledger.Tx(ctx, p.TxHash)
+			if err != nil && !xrpl.IsNotFound(err) {
+				return err
+			}
+			switch {
+			case tx != nil && tx.Validated:
+				finals = append(finals, e.outcome(p, tx))
+				e.hook(BoundaryValidated)
+			case hdr.Index > p.LastLedgerSequence:
+				expired = append(expired, p.ID)
+			default:
+				still = append(still, p)
+				if tx == nil && submittedAt[p.ID] < hdr.Index {
+					resubmit = append(resubmit, p)
+				}
+			}
+		}
+		if len(finals) > 0 {
+			if err := e.Store.MarkFinal(ctx, finals); err != nil {
+				return err
+			}
+			e.hook(BoundaryFinal)
+		}
+		if len(expired) > 0 {
+			if err := e.Store.MarkExpired(ctx, expired, hdr.Index); err != nil {
+				return err
+			}
+			e.hook(BoundaryExpired)
+		}
+		// Not found and still able to apply: the node may never have received
+		// it (a crash between commit and submit). The same blob is always safe.
+		for _, p := range resubmit {
+			if _, err := e.Ledger.Submit(ctx, p.TxBlob); err != nil && banx.ErrorCode(err) != banx.EUNAVAILABLE {
+				return err
+			}
+			submittedAt[p.ID] = hdr.Index
+		}
+		if len(finals) > 0 || len(expired) > 0 {
+			if all, err := e.Store.Payouts(ctx, epoch); err == nil {
+				e.report(epoch, all)
+			}
+		}
+		pending = still
+	}
+	return nil
+}
+
+// nextLedger lets a ledger close: standalone nodes are told to, live networks
+// are given the poll interval.
+func (e *Executor) nextLedger(ctx context.Context) error {
+	if e.Standalone {
+		_, err := e.Ledger.AcceptLedger(ctx)
+		return err
+	}
+	d := e.PollInterval
+	if d <= 0 {
+		d = time.Second
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// outcome turns a validated transaction into the payment's final state,
+// reconciling with delivered_amount, never with Amount.
+func (e *Executor) outcome(p Payout, tx *xrpl.Transaction) Outcome {
+	o := Outcome{ID: p.ID, Result: tx.Result, LedgerIndex: tx.LedgerIndex}
+	if tx.Result != "tesSUCCESS" {
+		o.Status, o.Reason = explain(tx.Result)
+		return o
+	}
+	o.Status = StatusPaid
+	d := tx.DeliveredAmount
+	if d == nil || d.Currency != e.Currency || d.Issuer != e.Issuer {
+		o.Delivered = "0"
+		o.Reason = "the ledger reports no delivered_amount in " + e.Currency + ": nothing is counted as delivered, the amount is carried"
+		return o
+	}
+	got, err := ratOf(d.Value)
+	if err != nil {
+		o.Delivered, o.Reason = "0", "unreadable delivered_amount "+d.Value
+		return o
+	}
+	o.Delivered = ratString(got)
+	if want, err := reward.ParseDecimal(p.Amount); err == nil && got.Cmp(want) < 0 {
+		o.Reason = "delivered " + o.Delivered + " of " + p.Amount + "; the rest is carried to the next epoch"
+	}
+	return o
+}
+
+// explain classifies a final tec result and says what it means for the author.
+func explain(result string) (Status, string) {
+	switch result {
+	case "tecPATH_DRY", "tecNO_LINE":
+		return StatusDeferred, result + ": the recipient has no trust line for BXE to the issuer, or its limit is too low; the amount is deferred to the next epoch (add a trust line: `banx token trustline` or POST /api/v1/token/trustline/prepare)"
+	case "tecNO_AUTH":
+		return StatusDeferred, result + ": the recipient's trust line is not authorised; the amount is deferred to the next epoch"
+	case "tecNO_DST", "tecNO_DST_INSUF_XRP":
+		return StatusDeferred, result + ": the recipient account does not exist; the amount is deferred to the next epoch"
+	case "tecDST_TAG_NEEDED", "tecNO_PERMISSION", "tecFROZEN":
+		return StatusDeferred, result + ": the recipient account does not accept this payment; the amount is deferred to the next epoch"
+	case "tecUNFUNDED_PAYMENT", "tecPATH_PARTIAL":
+		return StatusFailed, result + ": the distribution account does not hold enough BXE (see `banx token status`); the amount is carried to the next epoch"
+	case "tecINSUFFICIENT_RESERVE", "tecINSUF_RESERVE_LINE":
+		return StatusFailed, result + ": the distribution account lacks XRP for reserves or fees; the amount is carried to the next epoch"
+	}
+	return StatusFailed, result + ": the payment failed for good in a validated ledger (fee spent); the amount is carried to the next epoch"
+}
+
+func (e *Executor) hook(b string) {
+	if e.Hook != nil {
+		e.Hook(b)
+	}
+}
+
+func (e *Executor) report(epoch uint64, all []Payout) {
+	if e.Progress == nil {
+		return
+	}
+	e.Progress(Summarize(epoch, all))
+}
+
+// Summarize counts payments by state.
+func Summarize(epoch uint64, all []Payout) Progress {
+	pr := Progress{Epoch: epoch, Total: len(all)}
+	for _, p := range all {
+		switch {
+		case p.Status == StatusPending:
+			pr.Pending++
+		case p.Status.InFlight():
+			pr.InFlight++
+		case p.Status == StatusPaid:
+			pr.Paid++
+		case p.Status == StatusDeferred:
+			pr.Deferred++
+		case p.Status == StatusFailed:
+			pr.Failed++
+		}
+	}
+	return pr
+}
