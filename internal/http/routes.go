@@ -14,6 +14,10 @@ func (s *Server) routes() {
 
 	api := e.Group("/api/v1")
 	api.POST("/content", s.requireOperator(), s.handleAddContent)
+	if s.Verifier != nil {
+		api.GET("/verify/:tx", s.handleVerifyTx)
+		api.POST("/verify", s.handleVerifyBundle)
+	}
 	if s.Views != nil {
 		api.GET("/articles/:id/view-token", s.handleViewToken)
 		api.POST("/views", s.handleViewBeacon)

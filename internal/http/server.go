@@ -65,6 +65,9 @@ type Server struct {
 	// Views is the view ledger behind the view-token, beacon and stats routes;
 	// nil leaves those routes out.
 	Views ViewLedger
+	// Verifier serves GET /api/v1/verify/{txhash} and POST /api/v1/verify from
+	// an XRPL node and an IPFS node, never the database; nil leaves them out.
+	Verifier Verifier
 
 	ln     net.Listener
 	server *http.Server
