@@ -24,6 +24,8 @@ type Config struct {
 	LedgerAddr        string // BANX_LEDGER_ADDR: where the embedded ledger serves its API
 	OperatorTokenFile string // BANX_OPERATOR_TOKEN_FILE: file holding the operator's bearer token
 	LogLevel          string // BANX_LOG_LEVEL: debug, info, warn or error
+	ViewDwell         string // BANX_VIEW_DWELL: minimum read time before a view counts
+	ViewKeyFile       string // BANX_VIEW_KEY_FILE: file holding the secret view-token key
 }
 
 // DefaultConfig is what `make run` uses: everything embedded, on loopback.
@@ -33,6 +35,7 @@ func DefaultConfig() Config {
 		DataDir:    "data",
 		LedgerAddr: "127.0.0.1:5005",
 		LogLevel:   "info",
+		ViewDwell:  "10s",
 	}
 }
 
@@ -51,6 +54,8 @@ func (c *Config) settings() []setting {
 		{"ledger-addr", "BANX_LEDGER_ADDR", "listen address of the embedded ledger's API (host:port)", &c.LedgerAddr},
 		{"operator-token-file", "BANX_OPERATOR_TOKEN_FILE", "file with the operator bearer token (default DATA/operator-token)", &c.OperatorTokenFile},
 		{"log-level", "BANX_LOG_LEVEL", "log level: debug, info, warn, error", &c.LogLevel},
+		{"view-dwell", "BANX_VIEW_DWELL", "minimum time on an article before its view counts (0s to 10m)", &c.ViewDwell},
+		{"view-key-file", "BANX_VIEW_KEY_FILE", "file with the secret view-token key (default DATA/view-key)", &c.ViewKeyFile},
 	}
 }
 
@@ -100,6 +105,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if _, err := parseLogLevel(c.LogLevel); err != nil {
+		return err
+	}
+	if _, err := parseViewDwell(c.ViewDwell); err != nil {
 		return err
 	}
 	return nil

@@ -29,6 +29,7 @@ func commands() []command {
 		{"ledger", "run the embedded standalone XRP Ledger (ledger serve)", runLedger},
 		{"content", "add a file to, or get a CID from, the configured content store", runContent},
 		{"verify", "verify an article's anchor using only an XRPL node and an IPFS node", runVerify},
+		{"views", "audit the view ledger's hash chain (views audit)", runViews},
 		{"version", "print the version", runVersion},
 	}
 }

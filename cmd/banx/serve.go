@@ -74,6 +74,11 @@ func runServe(ctx context.Context, args []string, e env) error {
 
 	srv := &banxhttp.Server{Addr: cfg.Addr, Store: store, DB: db, Logger: logger, OperatorTokenHash: tokenHash,
 		Ledger: ledgerHealth{client, ledgerKind}}
+	closeVerifier, err := attachVerifier(srv, xrplURL, store)
+	if err != nil {
+		return err
+	}
+	defer closeVerifier()
 	if err := srv.Open(); err != nil {
 		return err
 	}

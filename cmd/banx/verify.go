@@ -14,6 +14,7 @@ import (
 
 	"github.com/banxmedia/banx/internal/anchor"
 	"github.com/banxmedia/banx/internal/banx"
+	banxhttp "github.com/banxmedia/banx/internal/http"
 	"github.com/banxmedia/banx/internal/verify"
 )
 
@@ -193,4 +194,18 @@ func verdictError(res verify.Result) error {
 		}
 	}
 	return e
+}
+
+// attachVerifier gives the server its verification endpoint. The verifier
+// asks the ledger node the server uses (by URL, through verify's own client)
+// and reads content through the server's store; neither is trusted, as the
+// verifier re-hashes and re-imports every byte and recomputes every hash.
+func attachVerifier(srv *banxhttp.Server, xrplURL string, store contentStore) (closeFn func(), err error) {
+	node, err := verify.NewXRPLNode(xrplURL, 0)
+	if err != nil {
+		return nil, err
+	}
+	content := verify.StoreContent{Cat: store.Cat, Name: "the server's " + store.Kind() + " content store"}
+	srv.Verifier = verify.NewService(&verify.Verifier{Ledger: node, Content: content}, verify.DefaultConcurrency)
+	return func() { node.Close() }, nil
 }

@@ -4,15 +4,22 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/Peersyst/xrpl-go/xrpl/transaction"
+	"github.com/Peersyst/xrpl-go/xrpl/transaction/types"
+	"github.com/Peersyst/xrpl-go/xrpl/wallet"
 	"github.com/banxmedia/banx/internal/anchor"
+	"github.com/banxmedia/banx/internal/ledger"
 	"github.com/banxmedia/banx/internal/verify/verifytest"
+	"github.com/banxmedia/banx/internal/xrpl"
 )
 
 // verifyCLI runs `banx verify args...` in-process and returns its exit
@@ -150,4 +157,54 @@ func TestVerifyCLI(t *testing.T) {
 			t.Errorf("error %v", err)
 		}
 	})
+}
+
+// TestServeVerify anchors an article on `banx serve`'s own embedded ledger
+// and store, then asks the server's verification endpoint about it.
+func TestServeVerify(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ledgerAddr := ln.Addr().String()
+	ln.Close()
+	srv := startServe(t, map[string]string{"BANX_LEDGER_ADDR": ledgerAddr})
+
+	genesis, err := wallet.FromSeed(ledger.GenesisSeed, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := verifytest.Manifest(t, ledger.GenesisAddress, "Verified by the server", "")
+	status, body, _ := srv.do(t, http.MethodPost, "/api/v1/content", srv.token, a.Bytes)
+	if status != http.StatusCreated || !strings.Contains(string(body), a.CID) {
+		t.Fatalf("add content: %d %s (want CID %s)", status, body, a.CID)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	client, err := xrpl.Dial(ctx, "http://"+ledgerAddr+"/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	memo := verifytest.Memo(t, anchor.SelfMemo(a.SHA256, a.CID, a.Author, ""))
+	tx := &transaction.AccountSet{BaseTx: transaction.BaseTx{Account: genesis.ClassicAddress,
+		Memos: []types.MemoWrapper{{Memo: types.Memo{MemoType: memo.Type, MemoFormat: memo.Format, MemoData: memo.Data}}}}}
+	done, err := client.SubmitAndWait(ctx, tx, &genesis)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	status, body, _ = srv.do(t, http.MethodGet, "/api/v1/verify/"+done.Hash, "", nil)
+	var res struct {
+		Verdict string
+		Checks  []anchor.Check
+	}
+	if err := json.Unmarshal(body, &res); err != nil || status != http.StatusOK || res.Verdict != "verified" {
+		t.Fatalf("%d %s", status, body)
+	}
+	for _, c := range res.Checks {
+		if c.ID == anchor.CheckContentFetched && !strings.Contains(c.Detail, "embedded content store") {
+			t.Errorf("content fetched from %q", c.Detail)
+		}
+	}
 }
