@@ -287,3 +287,34 @@ func TestPaymentRequireAuth(t *testing.T) {
 		t.Fatalf("authorised line: %s %s", res, e.lineBalance(alice, issuer))
 	}
 }
+
+// TestPaymentNeedsOrderBook: this ledger has no order books, so a cross-currency
+// payment, or one restricted to explicit paths, delivers nothing: tecPATH_DRY.
+func TestPaymentNeedsOrderBook(t *testing.T) {
+	e := newEnv(t)
+	issuer := e.fund("100000000", false)
+	alice := e.fund("100000000", false)
+	e.trust(alice, issuer, "100", 0)
+	for _, tc := range []struct {
+		name string
+		tx   map[string]any
+	}{
+		{"ErrXRPForIOU", map[string]any{"TransactionType": "Payment", "Destination": string(alice.ClassicAddress),
+			"Amount": usd(issuer, "1"), "SendMax": "5000000", "Account": string(e.gen.ClassicAddress)}},
+		{"ErrOtherCurrency", map[string]any{"TransactionType": "Payment", "Destination": string(alice.ClassicAddress),
+			"Amount": usd(issuer, "1"), "SendMax": map[string]any{"currency": "EUR", "issuer": string(issuer.ClassicAddress), "value": "2"}}},
+		{"ErrOnlyExplicitPaths", map[string]any{"TransactionType": "Payment", "Destination": string(alice.ClassicAddress),
+			"Amount": usd(issuer, "1"), "Flags": uint32(0x00010000)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := issuer
+			if tc.tx["Account"] != nil {
+				w = e.gen
+			}
+			res, _ := e.payAndResult(w, tc.tx)
+			if res != "tecPATH_DRY" || e.lineBalance(alice, issuer) != "0" {
+				t.Fatalf("result %s, alice %s", res, e.lineBalance(alice, issuer))
+			}
+		})
+	}
+}

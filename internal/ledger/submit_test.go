@@ -47,6 +47,16 @@ func TestSubmitRefusesBadBlobs(t *testing.T) {
 		b[i+1] &^= 0x40
 		return strings.ToUpper(hex.EncodeToString(b))
 	}
+	nonCanonical := func() string {
+		// An issued amount of 1 written with a one-digit mantissa instead of rippled's
+		// normalised 16 digits: the binary is not canonical and cannot be decoded.
+		iou := e.sign(alice, map[string]any{"TransactionType": "Payment", "Destination": string(bob.ClassicAddress),
+			"Amount": map[string]any{"currency": "USD", "issuer": string(bob.ClassicAddress), "value": "1"}})
+		if !strings.Contains(iou, "D4838D7EA4C68000") {
+			t.Fatal("IOU value not found in blob")
+		}
+		return strings.Replace(iou, "D4838D7EA4C68000", "D840000000000001", 1)
+	}
 	bigMemo := e.sign(alice, map[string]any{"TransactionType": "AccountSet",
 		"Memos": []any{map[string]any{"Memo": map[string]any{"MemoData": strings.Repeat("AB", 1100)}}}})
 	badMemoType := e.sign(alice, map[string]any{"TransactionType": "AccountSet",
@@ -64,6 +74,7 @@ func TestSubmitRefusesBadBlobs(t *testing.T) {
 		{"ErrEmpty", "", "invalidParams", ""},
 		{"ErrMutatedAfterSigning", mutated(), "invalidTransaction", "fails local checks: Invalid signature."},
 		{"ErrNegativeAmount", negative(), "invalidTransaction", "fails local checks: Invalid signature."},
+		{"ErrNonCanonicalIOU", nonCanonical(), "invalidTransaction", ""},
 		{"ErrMemoTooBig", bigMemo, "invalidTransaction", "fails local checks: The memo exceeds the maximum allowed size."},
 		{"ErrMemoTypeNotURL", badMemoType, "invalidTransaction", "fails local checks: The MemoType and MemoFormat fields may only contain characters that are allowed in URLs under RFC 3986."},
 		{"ErrMissingField", missingDest, "invalidTransaction", "Field 'Destination' is required but missing."},
