@@ -20,7 +20,7 @@ import (
 func runServe(ctx context.Context, args []string, e env) error {
 	cfg := DefaultConfig()
 	fs := newFlagSet("serve", e)
-	cfg.bind(fs, e.getenv, "addr", "data", "ipfs-api", "xrpl", "ledger-addr", "operator-token-file", "log-level")
+	cfg.bind(fs, e.getenv, "addr", "data", "ipfs-api", "xrpl", "ledger-addr", "operator-token-file", "log-level", "view-dwell", "view-key-file")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -42,6 +42,11 @@ func runServe(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close()
+	viewLedger, err := openViewLedger(ctx, cfg, db)
+	if err != nil {
+		return err
+	}
+	defer viewLedger.Close()
 	store, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -73,7 +78,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	defer client.Close()
 
 	srv := &banxhttp.Server{Addr: cfg.Addr, Store: store, DB: db, Logger: logger, OperatorTokenHash: tokenHash,
-		Ledger: ledgerHealth{client, ledgerKind}}
+		Ledger: ledgerHealth{client, ledgerKind}, Views: viewLedger}
 	closeVerifier, err := attachVerifier(srv, xrplURL, store)
 	if err != nil {
 		return err
