@@ -67,9 +67,6 @@ func (b *builder) apply(t *txn, retry bool) (string, bool) {
 	if !isTes(r) && !isTec(r) {
 		return r, false
 	}
-	if isTec(r) && retry {
-		return r, false
-	}
 	c.sb = newSandbox(b.view)
 	if isTes(r) {
 		r = c.doApply()
