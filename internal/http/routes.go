@@ -18,6 +18,21 @@ func (s *Server) routes() {
 		api.GET("/verify/:tx", s.handleVerifyTx)
 		api.POST("/verify", s.handleVerifyBundle)
 	}
+	if s.Auth != nil {
+		api.POST("/auth/challenge", s.handleChallenge)
+		api.POST("/auth/session", s.handleSignIn)
+		api.GET("/auth/session", s.requireAuthor(), s.handleSession)
+		api.DELETE("/auth/session", s.requireAuthor(), s.handleSignOut)
+	}
+	if s.Auth != nil && s.Publish != nil {
+		api.POST("/drafts", s.requireAuthor(), s.handleCreateDraft)
+		api.GET("/drafts/:id", s.requireAuthor(), s.handleGetDraft)
+		api.POST("/drafts/:id/anchor", s.requireAuthor(), s.handleAnchorDraft)
+		api.POST("/drafts/:id/submit", s.requireAuthor(), s.handleSubmitDraft)
+		api.GET("/articles", s.handleListArticles)
+		api.GET("/articles/:id", s.handleGetArticle)
+		api.GET("/articles/:id/versions/:n/proof", s.handleGetProof)
+	}
 	if s.Views != nil {
 		api.GET("/articles/:id/view-token", s.handleViewToken)
 		api.POST("/views", s.handleViewBeacon)

@@ -65,6 +65,11 @@ type Server struct {
 	// Views is the view ledger behind the view-token, beacon and stats routes;
 	// nil leaves those routes out.
 	Views ViewLedger
+	// Auth signs authors in with their wallet; nil leaves the auth routes out.
+	Auth AuthService
+	// Publish takes drafts to published articles; nil leaves the draft and
+	// article routes out. Its routes need Auth.
+	Publish PublishService
 	// Verifier serves GET /api/v1/verify/{txhash} and POST /api/v1/verify from
 	// an XRPL node and an IPFS node, never the database; nil leaves them out.
 	Verifier Verifier
