@@ -118,6 +118,7 @@ func StartDaemonWith(opts Options) (*Daemon, error) {
 	d.cmd = exec.Command(bin, "daemon", "--offline")
 	d.cmd.Env = env
 	d.cmd.Stdout, d.cmd.Stderr = d.output, d.output
+	dieWithParent(d.cmd)
 	if err := d.cmd.Start(); err != nil {
 		os.RemoveAll(repo)
 		return nil, fmt.Errorf("start %s daemon: %w", bin, err)
