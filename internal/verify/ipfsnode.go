@@ -273,9 +273,13 @@ func (g *blockGetter) GetMany(ctx context.Context, ids []cid.Cid) <-chan *format
 // decodeBlock checks that data hashes to id and decodes it as the node type
 // boxo's UnixFS reader expects.
 func decodeBlock(id cid.Cid, data []byte) (format.Node, error) {
+	// blocks.NewBlockWithCid checks the hash only in its debug mode: hash here.
+	if sum, err := id.Prefix().Sum(data); err != nil || !sum.Equals(id) {
+		return nil, banx.Errorf(banx.EINVALID, "the node served block %s with bytes that do not hash to it: it is not the anchored content", id)
+	}
 	b, err := blocks.NewBlockWithCid(data, id)
 	if err != nil {
-		return nil, banx.Wrap(banx.EINVALID, err, "the node served block %s with bytes that do not hash to it: it is not the anchored content", id)
+		return nil, banx.Wrap(banx.EINVALID, err, "block %s: %v", id, err)
 	}
 	var nd format.Node
 	switch id.Type() {
