@@ -33,6 +33,18 @@ func (s *Server) routes() {
 		api.GET("/articles/:id", s.handleGetArticle)
 		api.GET("/articles/:id/versions/:n/proof", s.handleGetProof)
 	}
+	if s.Rewards != nil {
+		api.GET("/token", s.handleTokenStatus)
+		api.POST("/token/trustline/prepare", s.handlePrepareTrustLine)
+		api.GET("/payouts/:epoch", s.handleGetPayouts)
+		api.GET("/payouts/:epoch/plan", s.handleGetPlan)
+		api.POST("/payouts/:epoch/plan", s.requireOperator(), s.handlePlanEpoch)
+		api.POST("/payouts/:epoch/run", s.requireOperator(), s.handleRunPayouts)
+		api.GET("/payouts/:epoch/proofs/:author", s.handleGetLeafProof)
+		api.GET("/authors/:address/beneficiaries", s.handleGetBeneficiaries)
+		api.PUT("/authors/:address/beneficiaries", s.requireOperator(), s.handleSetBeneficiaries)
+		api.PUT("/authors/:address/rewards", s.requireOperator(), s.handleSetRewardsPreference)
+	}
 	if s.Views != nil {
 		api.GET("/articles/:id/view-token", s.handleViewToken)
 		api.POST("/views", s.handleViewBeacon)

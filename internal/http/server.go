@@ -62,6 +62,9 @@ type Server struct {
 	OperatorTokenHash [sha256.Size]byte
 	// MaxBodyBytes bounds every request body; larger bodies get 413.
 	MaxBodyBytes int64
+	// Rewards is the BXE token and payout service behind the token, payout and
+	// author-preference routes; nil leaves those routes out.
+	Rewards Rewards
 	// Views is the view ledger behind the view-token, beacon and stats routes;
 	// nil leaves those routes out.
 	Views ViewLedger
