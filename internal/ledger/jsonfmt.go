@@ -3,7 +3,6 @@ package ledger
 import (
 	"encoding/hex"
 	"fmt"
-	"maps"
 	"strings"
 	"time"
 )
@@ -11,7 +10,7 @@ import (
 // txJSON renders a transaction's fields as rippled's tx_json: API v2 renames a
 // Payment's Amount to DeliverMax; API v1 shows both.
 func txJSON(fields sle, apiVersion int) map[string]any {
-	out := maps.Clone(fields)
+	out := rippledValues(fields).(map[string]any)
 	if getStr(fields, "TransactionType") == "Payment" {
 		if amt, ok := fields["Amount"]; ok {
 			out["DeliverMax"] = amt
@@ -25,12 +24,12 @@ func txJSON(fields sle, apiVersion int) map[string]any {
 
 // metaJSON renders metadata with rippled's synthesized delivered_amount.
 func metaJSON(meta sle, fields sle) map[string]any {
-	out := maps.Clone(meta)
+	out := rippledValues(meta).(map[string]any)
 	if getStr(fields, "TransactionType") == "Payment" && getStr(meta, "TransactionResult") == "tesSUCCESS" {
 		if d, ok := meta["DeliveredAmount"]; ok {
-			out["delivered_amount"] = d
+			out["delivered_amount"] = rippledValues(d)
 		} else {
-			out["delivered_amount"] = fields["Amount"]
+			out["delivered_amount"] = rippledValues(fields["Amount"])
 		}
 	}
 	return out
@@ -125,4 +124,30 @@ func ctid(seq, index, network uint32) (string, bool) {
 	}
 	v := uint64(0xC0000000|seq)<<32 | uint64(index)<<16 | uint64(network)
 	return fmt.Sprintf("%016X", v), true
+}
+
+// rippledValues returns a copy of a codec JSON value in which every issued-currency
+// value is written as rippled writes it (STAmount::getText): the codec renders values
+// as plain decimals, rippled switches to mantissa-exponent form outside 1e-5..1e11.
+func rippledValues(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = rippledValues(e)
+		}
+		if val, ok := x["value"].(string); ok && len(x) == 3 && x["currency"] != nil && x["issuer"] != nil {
+			if n, err := parseIOU(val); err == nil {
+				out["value"] = n.String()
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = rippledValues(e)
+		}
+		return out
+	}
+	return v
 }

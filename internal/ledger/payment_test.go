@@ -318,3 +318,28 @@ func TestPaymentNeedsOrderBook(t *testing.T) {
 		})
 	}
 }
+
+// TestIssuedValuesInRippledText: large and tiny issued values read back in rippled's
+// text form (mantissa and exponent outside 1e-5..1e11) from JSON metadata and objects.
+func TestIssuedValuesInRippledText(t *testing.T) {
+	e := newEnv(t)
+	issuer := e.fund("100000000", false)
+	alice := e.fund("100000000", false)
+	e.trust(alice, issuer, "1e20", 0)
+	res, meta := e.payAndResult(issuer, map[string]any{"TransactionType": "Payment", "Destination": string(alice.ClassicAddress), "Amount": usd(issuer, "123456789012345600")})
+	if res != "tesSUCCESS" {
+		t.Fatalf("result %s", res)
+	}
+	if d := meta["delivered_amount"].(map[string]any)["value"]; d != "1234567890123456e2" {
+		t.Fatalf("delivered_amount %v", d)
+	}
+	if got := e.lineBalance(alice, issuer); got != "1234567890123456e2" {
+		t.Fatalf("balance %s", got)
+	}
+	rs := e.objects(string(alice.ClassicAddress), "state")[0].(map[string]any)
+	for _, f := range []string{"LowLimit", "HighLimit"} {
+		if v := rs[f].(map[string]any)["value"]; v != "0" && v != "1000000000000000e5" {
+			t.Fatalf("%s %v", f, v)
+		}
+	}
+}

@@ -15,7 +15,7 @@ const (
 )
 
 func entryJSON(k Hash, e sle) map[string]any {
-	out := maps.Clone(e)
+	out := rippledValues(e).(map[string]any)
 	out["index"] = k.String()
 	return out
 }
