@@ -26,6 +26,9 @@ type Config struct {
 	LogLevel          string // BANX_LOG_LEVEL: debug, info, warn or error
 	ViewDwell         string // BANX_VIEW_DWELL: minimum read time before a view counts
 	ViewKeyFile       string // BANX_VIEW_KEY_FILE: file holding the secret view-token key
+	Network           string // BANX_NETWORK: token contract network: embedded, testnet or mainnet
+	IssuerSeedFile    string // BANX_ISSUER_SEED_FILE: BXE issuer seed (0600); or the seed in BANX_ISSUER_SEED
+	DistributionSeed  string // BANX_DISTRIBUTION_SEED_FILE: BXE distribution seed (0600); or BANX_DISTRIBUTION_SEED
 }
 
 // DefaultConfig is what `make run` uses: everything embedded, on loopback.
@@ -56,6 +59,9 @@ func (c *Config) settings() []setting {
 		{"log-level", "BANX_LOG_LEVEL", "log level: debug, info, warn, error", &c.LogLevel},
 		{"view-dwell", "BANX_VIEW_DWELL", "minimum time on an article before its view counts (0s to 10m)", &c.ViewDwell},
 		{"view-key-file", "BANX_VIEW_KEY_FILE", "file with the secret view-token key (default DATA/view-key)", &c.ViewKeyFile},
+		{"network", "BANX_NETWORK", "token contract network: embedded, testnet, mainnet (default embedded without BANX_XRPL_URL)", &c.Network},
+		{"issuer-seed-file", "BANX_ISSUER_SEED_FILE", "BXE issuer seed file, mode 0600 (default DATA/wallets/issuer.seed)", &c.IssuerSeedFile},
+		{"distribution-seed-file", "BANX_DISTRIBUTION_SEED_FILE", "BXE distribution seed file, mode 0600 (default DATA/wallets/distribution.seed)", &c.DistributionSeed},
 	}
 }
 

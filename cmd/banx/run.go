@@ -30,6 +30,8 @@ func commands() []command {
 		{"content", "add a file to, or get a CID from, the configured content store", runContent},
 		{"verify", "verify an article's anchor using only an XRPL node and an IPFS node", runVerify},
 		{"views", "audit the view ledger's hash chain (views audit)", runViews},
+		{"token", "set up the BXE token, show its status, add an author's trust line (token setup|status|trustline)", runToken},
+		{"payout", "plan, run and inspect BXE reward payouts (payout plan|run|status|proof|beneficiaries|decline)", runPayout},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -84,6 +84,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer closeVerifier()
+	if err := attachRewards(ctx, srv, cfg, e, db, client, ledgerKind == "embedded", logger); err != nil {
+		return err
+	}
 	if err := srv.Open(); err != nil {
 		return err
 	}

@@ -1,0 +1,388 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/Peersyst/xrpl-go/xrpl/transaction"
+	"github.com/Peersyst/xrpl-go/xrpl/wallet"
+
+	"github.com/banxmedia/banx/internal/banx"
+	"github.com/banxmedia/banx/internal/payout"
+	"github.com/banxmedia/banx/internal/reward"
+	"github.com/banxmedia/banx/internal/sqlite"
+	"github.com/banxmedia/banx/internal/xrpl"
+)
+
+// runPayout implements `banx payout plan|run|status|proof|beneficiaries|decline`.
+func runPayout(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 {
+		return usageError("payout needs a subcommand: plan, run, status, proof, beneficiaries or decline")
+	}
+	sub, args := args[0], args[1:]
+	switch sub {
+	case "plan", "run", "status", "proof", "beneficiaries", "decline":
+	default:
+		return usageError(fmt.Sprintf("unknown payout subcommand %q: want plan, run, status, proof, beneficiaries or decline", sub))
+	}
+	cfg := DefaultConfig()
+	fs := newFlagSet("payout "+sub, e)
+	cfg.bind(fs, e.getenv, "data", "xrpl", "ledger-addr", "network", "issuer-seed-file", "distribution-seed-file")
+	var epoch *uint64
+	if sub != "beneficiaries" && sub != "decline" {
+		epoch = fs.Uint64("epoch", 0, "the epoch (required); epoch E starts at the policy's genesis + E x epoch length")
+	}
+	o := payoutFlags{}
+	switch sub {
+	case "plan":
+		o.dryRun = fs.Bool("dry-run", false, "compute the plan without closing the epoch or storing it")
+	case "run":
+		o.dryRun = fs.Bool("dry-run", false, "show what would be paid and predict trust-line failures; sign and send nothing")
+		o.jsonOut = fs.String("json", "", "write the JSON report to this file (- for stdout)")
+		o.csvOut = fs.String("csv", "", "write the CSV report to this file (- for stdout)")
+		o.batch = fs.Int("batch", 0, "payments signed with consecutive sequences before waiting (default 10; 1000 on the embedded ledger)")
+	case "status":
+		o.jsonOut = fs.String("json", "", "write the JSON report to this file (- for stdout)")
+		o.csvOut = fs.String("csv", "", "write the CSV report to this file (- for stdout)")
+	case "proof":
+		o.author = fs.String("author", "", "the author's classic address (required)")
+	case "beneficiaries":
+		o.author = fs.String("author", "", "the author's classic address (required)")
+		o.set = fs.String("set", "", "the split as ACCOUNT=BASIS_POINTS,... summing to 10000; empty shows the current one")
+		o.clear = fs.Bool("clear", false, "remove the split: the author is paid in full")
+	case "decline":
+		o.author = fs.String("author", "", "the author's classic address (required)")
+		o.undo = fs.Bool("undo", false, "take rewards again")
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError(fmt.Sprintf("payout %s takes no arguments, got %q", sub, fs.Args()))
+	}
+	if epoch != nil && !flagSet(fs, "epoch") {
+		return usageError("payout " + sub + " needs --epoch")
+	}
+	if o.author != nil && *o.author == "" {
+		return usageError("payout " + sub + " needs --author")
+	}
+	svc, closeAll, err := openPayoutService(ctx, cfg, e, sub == "run" && !*o.dryRun, sub == "run")
+	if err != nil {
+		return err
+	}
+	defer closeAll()
+	switch sub {
+	case "plan":
+		plan, err := svc.PlanEpoch(ctx, *epoch, *o.dryRun)
+		if err != nil {
+			return err
+		}
+		_, err = e.stdout.Write(plan.Marshal())
+		return err
+	case "run":
+		return runPayoutRun(ctx, svc, *epoch, o, e)
+	case "status":
+		return payoutStatus(ctx, svc, *epoch, o, e)
+	case "proof":
+		p, err := svc.Proof(ctx, *epoch, *o.author)
+		if err != nil {
+			return err
+		}
+		return writeRewardJSON(e.stdout, p)
+	case "beneficiaries":
+		return payoutBeneficiaries(ctx, svc, o, e)
+	default:
+		if err := svc.SetDeclined(ctx, *o.author, !*o.undo); err != nil {
+			return err
+		}
+		if *o.undo {
+			fmt.Fprintf(e.stdout, "%s takes rewards again from the next plan on\n", *o.author)
+		} else {
+			fmt.Fprintf(e.stdout, "%s declines rewards from the next plan on; their share stays in the pool\n", *o.author)
+		}
+		return nil
+	}
+}
+
+type payoutFlags struct {
+	dryRun, clear, undo *bool
+	jsonOut, csvOut     *string
+	batch               *int
+	author, set         *string
+}
+
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// openPayoutService wires the payout service: database, policy, token accounts
+// and, when asked, the ledger client and the distribution wallet.
+func openPayoutService(ctx context.Context, cfg Config, e env, needSeed, needLedger bool) (*payout.Service, func(), error) {
+	network, tn, err := cfg.tokenNetwork()
+	if err != nil {
+		return nil, nil, err
+	}
+	policy, err := reward.DefaultPolicy()
+	if err != nil {
+		return nil, nil, err
+	}
+	issuerW, distW, err := cfg.tokenWallets(e.getenv, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	if needSeed && distW == nil {
+		return nil, nil, banx.Errorf(banx.EINVALID, "payout run needs the distribution seed: %s (mode 0600) or $BANX_DISTRIBUTION_SEED", filepath.Join(cfg.walletsDir(), payout.DistributionSeedFile))
+	}
+	db, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "banx.db"))
+	if err != nil {
+		return nil, nil, err
+	}
+	closers := []func(){func() { db.Close() }}
+	closeAll := func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	svc := &payout.Service{Store: db, Preferences: db}
+	var ledger payout.TokenLedger = offlineLedger{}
+	var exLedger payout.Ledger
+	if needLedger {
+		client, err := cfg.dialLedger(ctx, network)
+		if err != nil {
+			closeAll()
+			return nil, nil, err
+		}
+		closers = append(closers, func() { client.Close() })
+		ledger, exLedger = client, client
+	}
+	if svc.Token, err = payout.NewToken(ledger, tn.currency, network, tn.network, issuerW, distW); err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	svc.Planner = &payout.Planner{Store: db, Policy: policy, Network: network, Currency: tn.currency, Issuer: svc.Token.Issuer}
+	if exLedger != nil {
+		svc.Executor = newExecutor(db, exLedger, network, svc.Token, distW, e.getenv)
+	}
+	return svc, closeAll, nil
+}
+
+// newExecutor configures payouts for the network: the embedded ledger takes big
+// batches and is closed on demand; public servers queue at most 10 per account.
+// BANX_PAYOUT_CRASH=boundary[:n] makes the process SIGKILL itself right after
+// the n-th pass of a state boundary: the crash-recovery tests use it.
+func newExecutor(db *sqlite.DB, l payout.Ledger, network string, tok *payout.Token, w *wallet.Wallet, getenv func(string) string) *payout.Executor {
+	ex := &payout.Executor{Store: db, Ledger: l, Wallet: w, Currency: tok.Currency, Issuer: tok.Issuer, BatchSize: 10}
+	if network == "embedded" {
+		ex.Standalone, ex.BatchSize = true, 1000
+	}
+	if spec := getenv("BANX_PAYOUT_CRASH"); spec != "" {
+		name, nth, _ := strings.Cut(spec, ":")
+		want, err := strconv.Atoi(nth)
+		if err != nil || want < 1 {
+			want = 1
+		}
+		hits := 0
+		ex.Hook = func(b string) {
+			if b == name {
+				if hits++; hits == want {
+					syscall.Kill(os.Getpid(), syscall.SIGKILL)
+					time.Sleep(time.Minute)
+				}
+			}
+		}
+	}
+	return ex
+}
+
+func runPayoutRun(ctx context.Context, svc *payout.Service, epoch uint64, o payoutFlags, e env) error {
+	plan, err := svc.Plan(ctx, epoch)
+	if err != nil {
+		return err
+	}
+	if *o.batch > 0 {
+		svc.Executor.BatchSize = *o.batch
+	}
+	if *o.dryRun {
+		return payoutDryRun(ctx, svc, plan, e)
+	}
+	tty := isTerminal(e.stderr)
+	svc.Executor.Progress = func(p payout.Progress) {
+		line := fmt.Sprintf("epoch %d: %d/%d paid, %d deferred, %d failed, %d in flight, %d pending",
+			p.Epoch, p.Paid, p.Total, p.Deferred, p.Failed, p.InFlight, p.Pending)
+		if tty {
+			fmt.Fprintf(e.stderr, "\r\033[K%s", line)
+		} else {
+			fmt.Fprintln(e.stderr, line)
+		}
+	}
+	ps, err := svc.RunEpoch(ctx, epoch)
+	if tty {
+		fmt.Fprintln(e.stderr)
+	}
+	if err != nil {
+		return err
+	}
+	rep := payout.NewReport(epoch, plan.Root, ps)
+	if err := writeReports(rep, o, e); err != nil {
+		return err
+	}
+	s := rep.Summary
+	fmt.Fprintf(e.stdout, "epoch %d (root %s): %d payments: %d paid, %d deferred, %d failed\n", epoch, plan.Root, s.Total, s.Paid, s.Deferred, s.Failed)
+	for _, p := range ps {
+		if p.Status != payout.StatusPaid || p.Reason != "" {
+			fmt.Fprintf(e.stdout, "  %s %s %s: %s\n", p.Account, p.Amount, p.Status, p.Reason)
+		}
+	}
+	return nil
+}
+
+// payoutDryRun lists what a run would do, predicting tecPATH_DRY from the
+// recipients' trust lines. It signs nothing.
+func payoutDryRun(ctx context.Context, svc *payout.Service, plan *reward.Plan, e env) error {
+	ps, err := svc.EpochPayouts(ctx, plan.Epoch)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "dry run of epoch %d (root %s): nothing is signed or sent\n", plan.Epoch, plan.Root)
+	for _, p := range ps {
+		if p.Status.Final() {
+			fmt.Fprintf(e.stdout, "  %s %s already %s\n", p.Account, p.Amount, p.Status)
+			continue
+		}
+		verdict := "would pay"
+		if _, err := svc.Token.PrepareTrustLine(ctx, p.Account); err == nil {
+			verdict = "would be deferred: no trust line for BXE"
+		} else if code := banx.ErrorCode(err); code == banx.ENOTFOUND {
+			verdict = "would be deferred: the account does not exist"
+		}
+		fmt.Fprintf(e.stdout, "  %s %s %s\n", p.Account, p.Amount, verdict)
+	}
+	return nil
+}
+
+func payoutStatus(ctx context.Context, svc *payout.Service, epoch uint64, o payoutFlags, e env) error {
+	plan, err := svc.Plan(ctx, epoch)
+	if err != nil {
+		return err
+	}
+	ps, err := svc.EpochPayouts(ctx, epoch)
+	if err != nil {
+		return err
+	}
+	rep := payout.NewReport(epoch, plan.Root, ps)
+	if *o.jsonOut != "" || *o.csvOut != "" {
+		return writeReports(rep, o, e)
+	}
+	s := rep.Summary
+	fmt.Fprintf(e.stdout, "epoch %d: root %s, pool %s, allocated %s, unallocated %s\n", epoch, plan.Root, plan.Pool.Available, plan.Pool.Allocated, plan.Pool.Unallocated)
+	fmt.Fprintf(e.stdout, "%d payments: %d paid, %d deferred, %d failed, %d in flight, %d pending\n", s.Total, s.Paid, s.Deferred, s.Failed, s.InFlight, s.Pending)
+	for _, p := range ps {
+		fmt.Fprintf(e.stdout, "  %-35s %-22s %-9s %s %s\n", p.Account, p.Amount, p.Status, p.TxHash, p.Reason)
+	}
+	return nil
+}
+
+func writeReports(rep payout.Report, o payoutFlags, e env) error {
+	write := func(path string, f func(io.Writer) error) error {
+		if path == "" {
+			return nil
+		}
+		if path == "-" {
+			return f(e.stdout)
+		}
+		file, err := os.Create(path)
+		if err != nil {
+			return banx.Wrap(banx.EUNAVAILABLE, err, "create report %s", path)
+		}
+		if err := f(file); err != nil {
+			file.Close()
+			return err
+		}
+		return file.Close()
+	}
+	if err := write(*o.jsonOut, func(w io.Writer) error { return writeRewardJSON(w, rep) }); err != nil {
+		return err
+	}
+	return write(*o.csvOut, rep.WriteCSV)
+}
+
+func payoutBeneficiaries(ctx context.Context, svc *payout.Service, o payoutFlags, e env) error {
+	switch {
+	case *o.clear:
+		if err := svc.SetBeneficiaries(ctx, *o.author, nil); err != nil {
+			return err
+		}
+	case *o.set != "":
+		var shares []reward.Share
+		for _, part := range strings.Split(*o.set, ",") {
+			acct, bps, ok := strings.Cut(strings.TrimSpace(part), "=")
+			n, err := strconv.Atoi(bps)
+			if !ok || err != nil {
+				return usageError(fmt.Sprintf("--set: %q is not ACCOUNT=BASIS_POINTS", part))
+			}
+			shares = append(shares, reward.Share{Account: acct, BasisPoints: n})
+		}
+		if err := svc.SetBeneficiaries(ctx, *o.author, shares); err != nil {
+			return err
+		}
+	}
+	shares, err := svc.Beneficiaries(ctx, *o.author)
+	if err != nil {
+		return err
+	}
+	if len(shares) == 0 {
+		fmt.Fprintf(e.stdout, "%s is paid in full (no beneficiaries)\n", *o.author)
+		return nil
+	}
+	for _, s := range shares {
+		fmt.Fprintf(e.stdout, "%s %d.%02d%%\n", s.Account, s.BasisPoints/100, s.BasisPoints%100)
+	}
+	return nil
+}
+
+// isTerminal reports whether w is a character device, where progress can
+// rewrite one line; elsewhere (files, pipes, CI logs) it prints plain lines.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// offlineLedger stands in for the ledger in commands that do not need one
+// (plan, status, proof, preferences): any use is a bug reported as such.
+type offlineLedger struct{}
+
+func (offlineLedger) err() error {
+	return banx.Errorf(banx.EINTERNAL, "this command does not connect to the ledger")
+}
+
+func (o offlineLedger) AccountInfo(context.Context, string) (*xrpl.AccountInfo, error) {
+	return nil, o.err()
+}
+
+func (o offlineLedger) AccountLines(context.Context, string, string) ([]xrpl.TrustLine, error) {
+	return nil, o.err()
+}
+
+func (o offlineLedger) GatewayBalances(context.Context, string, ...string) (*xrpl.GatewayBalances, error) {
+	return nil, o.err()
+}
+
+func (o offlineLedger) Autofill(context.Context, transaction.FlatTransaction) error { return o.err() }
+
+func (o offlineLedger) SubmitSignedAndWait(context.Context, *xrpl.SignedTx) (*xrpl.Transaction, error) {
+	return nil, o.err()
+}
