@@ -26,6 +26,10 @@ type Config struct {
 	LogLevel          string // BANX_LOG_LEVEL: debug, info, warn or error
 	ViewDwell         string // BANX_VIEW_DWELL: minimum read time before a view counts
 	ViewKeyFile       string // BANX_VIEW_KEY_FILE: file holding the secret view-token key
+	Domain            string // BANX_DOMAIN: host[:port] authors reach Banx at; sign-in proofs name it
+	AnchorSeedFile    string // BANX_ANCHOR_SEED_FILE: platform anchoring seed (0600); or the seed in BANX_ANCHOR_SEED
+	BatchInterval     string // BANX_BATCH_INTERVAL: how often a platform batch is anchored
+	BatchMax          string // BANX_BATCH_MAX: most leaves in one batch (closes early when reached)
 	Network           string // BANX_NETWORK: token contract network: embedded, testnet or mainnet
 	IssuerSeedFile    string // BANX_ISSUER_SEED_FILE: BXE issuer seed (0600); or the seed in BANX_ISSUER_SEED
 	DistributionSeed  string // BANX_DISTRIBUTION_SEED_FILE: BXE distribution seed (0600); or BANX_DISTRIBUTION_SEED
@@ -34,11 +38,13 @@ type Config struct {
 // DefaultConfig is what `make run` uses: everything embedded, on loopback.
 func DefaultConfig() Config {
 	return Config{
-		Addr:       "127.0.0.1:8080",
-		DataDir:    "data",
-		LedgerAddr: "127.0.0.1:5005",
-		LogLevel:   "info",
-		ViewDwell:  "10s",
+		Addr:          "127.0.0.1:8080",
+		DataDir:       "data",
+		LedgerAddr:    "127.0.0.1:5005",
+		LogLevel:      "info",
+		ViewDwell:     "10s",
+		BatchInterval: "2s",
+		BatchMax:      "10000",
 	}
 }
 
@@ -59,6 +65,10 @@ func (c *Config) settings() []setting {
 		{"log-level", "BANX_LOG_LEVEL", "log level: debug, info, warn, error", &c.LogLevel},
 		{"view-dwell", "BANX_VIEW_DWELL", "minimum time on an article before its view counts (0s to 10m)", &c.ViewDwell},
 		{"view-key-file", "BANX_VIEW_KEY_FILE", "file with the secret view-token key (default DATA/view-key)", &c.ViewKeyFile},
+		{"domain", "BANX_DOMAIN", "host[:port] authors reach Banx at, named in sign-in challenges (default: the listen address)", &c.Domain},
+		{"anchor-seed-file", "BANX_ANCHOR_SEED_FILE", "platform anchoring account seed file, mode 0600 (embedded ledger default: DATA/wallets/anchor.seed)", &c.AnchorSeedFile},
+		{"batch-interval", "BANX_BATCH_INTERVAL", "how often a platform batch of anchors is closed (100ms to 1h)", &c.BatchInterval},
+		{"batch-max", "BANX_BATCH_MAX", "most article versions in one batch anchor; a full batch closes at once (1 to 1000000)", &c.BatchMax},
 		{"network", "BANX_NETWORK", "token contract network: embedded, testnet, mainnet (default embedded without BANX_XRPL_URL)", &c.Network},
 		{"issuer-seed-file", "BANX_ISSUER_SEED_FILE", "BXE issuer seed file, mode 0600 (default DATA/wallets/issuer.seed)", &c.IssuerSeedFile},
 		{"distribution-seed-file", "BANX_DISTRIBUTION_SEED_FILE", "BXE distribution seed file, mode 0600 (default DATA/wallets/distribution.seed)", &c.DistributionSeed},
@@ -114,6 +124,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if _, err := parseViewDwell(c.ViewDwell); err != nil {
+		return err
+	}
+	if err := c.validatePublishing(); err != nil {
 		return err
 	}
 	return nil

@@ -21,6 +21,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	cfg := DefaultConfig()
 	fs := newFlagSet("serve", e)
 	cfg.bind(fs, e.getenv, "addr", "data", "ipfs-api", "xrpl", "ledger-addr", "operator-token-file", "log-level", "view-dwell", "view-key-file")
+	cfg.bind(fs, e.getenv, "domain", "anchor-seed-file", "batch-interval", "batch-max")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -87,6 +88,11 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err := attachRewards(ctx, srv, cfg, e, db, client, ledgerKind == "embedded", logger); err != nil {
 		return err
 	}
+	closePublishing, err := attachPublishing(ctx, srv, cfg, e.getenv, db, store, client, ledgerKind == "embedded", logger)
+	if err != nil {
+		return err
+	}
+	defer closePublishing()
 	if err := srv.Open(); err != nil {
 		return err
 	}

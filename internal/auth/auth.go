@@ -54,7 +54,10 @@ type Service struct {
 	// Domain is the host (and port, if not the default) the server is reached
 	// at. A proof made for another domain is refused, so a site that relays
 	// Banx challenges to its visitors cannot sign in as them.
-	Domain       string
+	Domain string
+	// DomainOf, when Domain is empty, gives the domain at each request: the
+	// server's own listen address, known only once it listens.
+	DomainOf     func() string
 	ChallengeTTL time.Duration
 	SessionTTL   time.Duration
 	Now          func() time.Time
@@ -65,6 +68,13 @@ func (s *Service) now() time.Time {
 		return s.Now().UTC()
 	}
 	return time.Now().UTC()
+}
+
+func (s *Service) domain() string {
+	if s.Domain == "" && s.DomainOf != nil {
+		return s.DomainOf()
+	}
+	return s.Domain
 }
 
 func (s *Service) challengeTTL() time.Duration {
@@ -91,7 +101,7 @@ func (s *Service) Challenge(ctx context.Context, address string) (banx.Challenge
 		return banx.Challenge{}, banx.Wrap(banx.EINTERNAL, err, "draw a nonce")
 	}
 	now := s.now().Truncate(time.Second)
-	c := banx.Challenge{Address: address, Domain: s.Domain, Nonce: hex.EncodeToString(n[:]), IssuedAt: now, ExpiresAt: now.Add(s.challengeTTL())}
+	c := banx.Challenge{Address: address, Domain: s.domain(), Nonce: hex.EncodeToString(n[:]), IssuedAt: now, ExpiresAt: now.Add(s.challengeTTL())}
 	c.Message = Message(c)
 	if err := s.Store.CreateChallenge(ctx, &c); err != nil {
 		return banx.Challenge{}, err
@@ -114,8 +124,8 @@ func (s *Service) SignIn(ctx context.Context, message, publicKey, signature stri
 	}
 	now := s.now()
 	switch {
-	case c.Domain != s.Domain:
-		return deny("the challenge is for domain %q, this server is %q", clip(c.Domain), s.Domain)
+	case c.Domain != s.domain():
+		return deny("the challenge is for domain %q, this server is %q", clip(c.Domain), s.domain())
 	case !now.Before(c.ExpiresAt):
 		return deny("the challenge expired at %s; ask for a new one", c.ExpiresAt.Format(time.RFC3339))
 	case c.IssuedAt.After(now.Add(clockSkew)):
