@@ -173,6 +173,16 @@ func TestSelfAnchorFailures(t *testing.T) {
 	t.Run("ErrUnknownTx", func(t *testing.T) {
 		want(t, byHash(t, verify.Target{TxHash: strings.Repeat("AB", 32)}), anchor.VerdictFailed,
 			fail(anchor.CheckLedgerTx, "does not know transaction"))
+		ws := verifier(t, s, true, verify.ModeRPC)
+		res, err := ws.VerifyTx(ctx, verify.Target{TxHash: strings.Repeat("CD", 32)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want(t, res, anchor.VerdictFailed, fail(anchor.CheckLedgerTx, "txnNotFound"))
+		missing := b
+		missing.Tx.Hash = strings.Repeat("EF", 32)
+		want(t, ws.VerifyBundle(ctx, missing), anchor.VerdictFailed,
+			fail(anchor.CheckLedgerTx, "the node has no transaction "+missing.Tx.Hash+" in ledger"))
 	})
 	t.Run("ErrWrongLedgerIndex", func(t *testing.T) {
 		moved := b
