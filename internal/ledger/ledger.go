@@ -72,12 +72,13 @@ func Open(ctx context.Context, cfg Config) (*Ledger, error) {
 		}
 	}
 	l.open = newBuilder(&l.cfg, l.state, l.closed.Index+1, l.closed.CloseTime, true)
+	// Log before the close loop starts: from then on l.closed belongs to the loop.
+	l.log.Info("ledger open", "validated", l.closed.Index, "hash", l.closed.Hash.String(), "config", l.cfg.String())
 	if cfg.CloseInterval > 0 {
 		go l.closeLoop(cfg.CloseInterval)
 	} else {
 		close(l.stopped)
 	}
-	l.log.Info("ledger open", "validated", l.closed.Index, "hash", l.closed.Hash.String(), "config", l.cfg.String())
 	return l, nil
 }
 
