@@ -67,7 +67,7 @@ func TestBatchAnchor(t *testing.T) {
 		want(t, rpc.VerifyBundle(ctx, batch.Bundle(t, a4.SHA256)), anchor.VerdictFailed,
 			pass(anchor.CheckLeafSignature, ""), pass(anchor.CheckMerklePath, ""),
 			fail(anchor.CheckAuthorKey, "belongs to "+string(carol.ClassicAddress)+", which is neither "+a4.Author+"'s master key nor its RegularKey"),
-			fail(anchor.CheckLedgerRegularKey, "(it had none)"))
+			fail(anchor.CheckLedgerRegularKey, "RegularKey at ledger "+itoa(batch.LedgerIndex)+" is not "+string(carol.ClassicAddress)+": it had none"))
 	})
 	t.Run("ErrAuthorSwapped", func(t *testing.T) {
 		b := batch.Bundle(t, a1.SHA256)
@@ -110,7 +110,7 @@ func TestKeyOwnership(t *testing.T) {
 		everyCheckPasses(t, res, anchor.KindSelf)
 		want(t, res, anchor.VerdictVerified,
 			pass(anchor.CheckAuthorKey, "was "+self.Author+"'s RegularKey at ledger"),
-			pass(anchor.CheckLedgerRegularKey, ""))
+			pass(anchor.CheckLedgerRegularKey, "RegularKey at ledger"))
 
 		leaf := s.NewArticle(t, string(dave.ClassicAddress), "Dave, batch", "")
 		batch := s.AnchorBatch(t, platform, verifytest.Leaf(t, leaf, regular))

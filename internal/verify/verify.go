@@ -291,18 +291,16 @@ func (v *Verifier) checkKey(ctx context.Context, r *anchor.Report, b anchor.Proo
 		return
 	}
 	if acct.RegularKey == own.KeyAddress {
-		detail := fmt.Sprintf("key %s (address %s) was %s's RegularKey at ledger %d", own.PublicKey, own.KeyAddress, b.Author, ledgerIndex)
-		r.Set(anchor.CheckAuthorKey, anchor.StatusPass, detail)
-		r.Set(anchor.CheckLedgerRegularKey, anchor.StatusPass, detail)
+		r.Set(anchor.CheckAuthorKey, anchor.StatusPass, fmt.Sprintf("key %s (address %s) was %s's RegularKey at ledger %d", own.PublicKey, own.KeyAddress, b.Author, ledgerIndex))
+		r.Set(anchor.CheckLedgerRegularKey, anchor.StatusPass, fmt.Sprintf("%s's RegularKey at ledger %d: %s", b.Author, ledgerIndex, acct.RegularKey))
 		return
 	}
 	regular := "it had none"
 	if acct.RegularKey != "" {
 		regular = "it was " + acct.RegularKey
 	}
-	detail := fmt.Sprintf("key %s belongs to %s, which is neither %s's master key nor its RegularKey at ledger %d (%s)", own.PublicKey, own.KeyAddress, b.Author, ledgerIndex, regular)
-	r.Set(anchor.CheckAuthorKey, anchor.StatusFail, detail)
-	r.Set(anchor.CheckLedgerRegularKey, anchor.StatusFail, detail)
+	r.Set(anchor.CheckAuthorKey, anchor.StatusFail, fmt.Sprintf("key %s belongs to %s, which is neither %s's master key nor its RegularKey at ledger %d (%s)", own.PublicKey, own.KeyAddress, b.Author, ledgerIndex, regular))
+	r.Set(anchor.CheckLedgerRegularKey, anchor.StatusFail, fmt.Sprintf("%s's RegularKey at ledger %d is not %s: %s", b.Author, ledgerIndex, own.KeyAddress, regular))
 }
 
 // checkContent fetches the manifest by CID when a content source is given and
