@@ -33,7 +33,7 @@ type fixture struct {
 	svc      *publish.Service
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := publishtest.Context(t)
 	f := &fixture{ledger: publishtest.StartLedger(t)}
@@ -53,7 +53,7 @@ func newFixture(t *testing.T) *fixture {
 
 // start opens a publishing service on the fixture's parts (a restart after a
 // crash is another call) and closes it at the end of the test.
-func (f *fixture) start(t *testing.T, c *xrpl.Client, before func(*banx.Anchor) error) *publish.Service {
+func (f *fixture) start(t testing.TB, c *xrpl.Client, before func(*banx.Anchor) error) *publish.Service {
 	t.Helper()
 	svc := publish.New(f.db, f.content, c, publish.Config{BatchInterval: time.Hour, Platform: f.platform, NetworkName: "banx-test",
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
@@ -68,7 +68,7 @@ func (f *fixture) start(t *testing.T, c *xrpl.Client, before func(*banx.Anchor) 
 }
 
 // author returns a funded author.
-func (f *fixture) author(t *testing.T) *wallet.Wallet {
+func (f *fixture) author(t testing.TB) *wallet.Wallet {
 	t.Helper()
 	w := publishtest.NewWallet(t)
 	publishtest.Fund(t, publishtest.Context(t), f.client, w, 20_000_000)
@@ -87,7 +87,7 @@ func manifestDoc(author, title, previous string) []byte {
 	return b
 }
 
-func draft(t *testing.T, svc *publish.Service, w *wallet.Wallet, title, previous string) *publish.Draft {
+func draft(t testing.TB, svc *publish.Service, w *wallet.Wallet, title, previous string) *publish.Draft {
 	t.Helper()
 	d, err := svc.CreateDraft(publishtest.Context(t), w.ClassicAddress.String(), manifestDoc(w.ClassicAddress.String(), title, previous), 0)
 	if err != nil {
@@ -97,7 +97,7 @@ func draft(t *testing.T, svc *publish.Service, w *wallet.Wallet, title, previous
 }
 
 // signPrepared checks and signs a prepared self anchor as the CLI does.
-func signPrepared(t *testing.T, p *publish.Prepared, w *wallet.Wallet) string {
+func signPrepared(t testing.TB, p *publish.Prepared, w *wallet.Wallet) string {
 	t.Helper()
 	fields, err := publish.CheckUnsignedAnchor(p.Unsigned, w.ClassicAddress.String(), p.Memo, 1_000_000)
 	if err != nil {
@@ -111,7 +111,7 @@ func signPrepared(t *testing.T, p *publish.Prepared, w *wallet.Wallet) string {
 }
 
 // signLeaf signs the batch leaf of a draft.
-func signLeaf(t *testing.T, d *publish.Draft, w *wallet.Wallet) anchor.Leaf {
+func signLeaf(t testing.TB, d *publish.Draft, w *wallet.Wallet) anchor.Leaf {
 	t.Helper()
 	v := d.Detail.Version
 	l, err := anchor.SignLeaf(anchor.Leaf{NetworkID: d.NetworkID, Author: v.Author, SHA256: v.SHA256, CID: v.ManifestCID}, w.Seed)
@@ -125,7 +125,7 @@ func signLeaf(t *testing.T, d *publish.Draft, w *wallet.Wallet) anchor.Leaf {
 }
 
 // waitFinal polls until the version is published or failed.
-func waitFinal(t *testing.T, db *sqlite.DB, versionID int64) banx.VersionDetail {
+func waitFinal(t testing.TB, db *sqlite.DB, versionID int64) banx.VersionDetail {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
@@ -146,7 +146,7 @@ func waitFinal(t *testing.T, db *sqlite.DB, versionID int64) banx.VersionDetail 
 // verifyProof fetches the proof bundle of a published version and checks it
 // offline: every check must pass, except those only the ledger can settle
 // (a regular key) or that need a re-import (a dag-pb CID).
-func verifyProof(t *testing.T, svc *publish.Service, d banx.VersionDetail) anchor.ProofBundle {
+func verifyProof(t testing.TB, svc *publish.Service, d banx.VersionDetail) anchor.ProofBundle {
 	t.Helper()
 	b, err := svc.Proof(context.Background(), d.Version.ArticleID, d.Version.Version)
 	if err != nil {
@@ -171,7 +171,7 @@ func verifyProof(t *testing.T, svc *publish.Service, d banx.VersionDetail) ancho
 }
 
 // sequence returns an account's next sequence in the validated ledger.
-func sequence(t *testing.T, c *xrpl.Client, addr string) uint32 {
+func sequence(t testing.TB, c *xrpl.Client, addr string) uint32 {
 	t.Helper()
 	info, err := c.AccountInfo(context.Background(), addr)
 	if err != nil {
@@ -181,7 +181,7 @@ func sequence(t *testing.T, c *xrpl.Client, addr string) uint32 {
 }
 
 // mutate decodes a blob, changes it and re-encodes it.
-func mutate(t *testing.T, blob string, f func(map[string]any)) string {
+func mutate(t testing.TB, blob string, f func(map[string]any)) string {
 	t.Helper()
 	fields, err := binarycodec.Decode(blob)
 	if err != nil {
@@ -195,14 +195,14 @@ func mutate(t *testing.T, blob string, f func(map[string]any)) string {
 	return strings.ToUpper(out)
 }
 
-func wantErr(t *testing.T, err error, code, reason string) {
+func wantErr(t testing.TB, err error, code, reason string) {
 	t.Helper()
 	if banx.ErrorCode(err) != code || !strings.Contains(banx.ErrorMessage(err), reason) {
 		t.Fatalf("err = %v, want %s containing %q", err, code, reason)
 	}
 }
 
-func walletOf(t *testing.T, seed string) *wallet.Wallet {
+func walletOf(t testing.TB, seed string) *wallet.Wallet {
 	t.Helper()
 	w, err := wallet.FromSeed(seed, "")
 	if err != nil {
