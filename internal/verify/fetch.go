@@ -33,8 +33,8 @@ func ProofURL(raw string) (string, error) {
 
 // FetchBundle downloads and parses the proof bundle at an article URL (see
 // ProofURL). The site is not trusted: the bundle is verified like any other,
-// and what is read is bounded by anchor.MaxProofBundleBytes and by hc's
-// timeout. Errors: EINVALID (not a URL, not a bundle), ENOTFOUND,
+// and what is read is bounded by anchor.MaxProofBundleBytes, by hc's timeout
+// and, unless hc has its own policy, by 3 redirects. Errors: EINVALID (not a URL, not a bundle), ENOTFOUND,
 // ETOOLARGE, EUNAVAILABLE.
 func FetchBundle(ctx context.Context, hc *http.Client, articleURL string) (anchor.ProofBundle, error) {
 	target, err := ProofURL(articleURL)
@@ -46,6 +46,11 @@ func FetchBundle(ctx context.Context, hc *http.Client, articleURL string) (ancho
 		return anchor.ProofBundle{}, banx.Wrap(banx.EINVALID, err, "proof URL: %v", err)
 	}
 	req.Header.Set("Accept", "application/json")
+	if hc.CheckRedirect == nil {
+		bounded := *hc
+		bounded.CheckRedirect = limitRedirects
+		hc = &bounded
+	}
 	resp, err := hc.Do(req)
 	if err != nil {
 		return anchor.ProofBundle{}, banx.Wrap(banx.EUNAVAILABLE, err, "fetch proof bundle from %s: %v", target, unwrapURLError(err))
