@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -401,4 +402,48 @@ func TestViewsStoreNoRawIP(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkRecordView measures the ledger alone, without HTTP: many goroutines
+// recording beacons of different readers, each answered only after its group
+// commit (WAL fsynced).
+//
+//	go test -run '^$' -bench RecordView -benchtime 3s ./internal/sqlite/
+func BenchmarkRecordView(b *testing.B) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, b.TempDir()+"/banx.db")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	clock := &viewClock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+	l, err := db.OpenViewLedger(ctx, sqlite.ViewLedgerConfig{Key: viewKey, Now: clock.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	a := &banx.Article{Author: author, Slug: "bench"}
+	if err := db.CreateArticle(ctx, a, &banx.ArticleVersion{ManifestCID: "bafkbench", SHA256: strings.Repeat("c", 64),
+		Author: author, Title: "bench", Status: banx.StatusPublished}); err != nil {
+		b.Fatal(err)
+	}
+	keys, _ := views.NewKeys(viewKey)
+	beacons := make([]views.Beacon, b.N)
+	for i := range beacons {
+		r := views.NewReaderID()
+		tok, _, _ := keys.IssueToken(a.ID, keys.ReaderHash(r), clock.Now().Add(-time.Minute))
+		beacons[i] = views.Beacon{Token: tok, ReaderID: r, Addr: netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), UserAgent: firefox}
+	}
+	var next atomic.Int64
+	b.SetParallelism(64)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := l.RecordView(ctx, beacons[next.Add(1)-1]); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "views/s")
 }

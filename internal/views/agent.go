@@ -1,6 +1,9 @@
 package views
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // botMarkers are lowercase substrings of User-Agent headers sent by crawlers,
 // scripts, HTTP libraries, link unfurlers, monitors and headless or automated
@@ -59,4 +62,48 @@ func DetectBot(userAgent, secCHUA string) (marker string, bot bool) {
 		}
 	}
 	return "", false
+}
+
+// AgentCache remembers DetectBot's answers. Real traffic repeats a few hundred
+// User-Agent strings, and scanning the marker list costs microseconds per
+// beacon. The cache is bounded: when full it starts over, so a client sending
+// endless random agents only gets the uncached cost. Safe for concurrent use.
+type AgentCache struct {
+	mu sync.RWMutex
+	m  map[agentKey]agentVerdict
+}
+
+type agentKey struct{ ua, hint string }
+
+type agentVerdict struct {
+	marker string
+	bot    bool
+}
+
+// agentCacheSize bounds the cache; agentCacheMaxLen keeps huge headers out.
+const (
+	agentCacheSize   = 4096
+	agentCacheMaxLen = 512
+)
+
+// DetectBot is DetectBot, remembered.
+func (c *AgentCache) DetectBot(userAgent, secCHUA string) (marker string, bot bool) {
+	if len(userAgent)+len(secCHUA) > agentCacheMaxLen {
+		return DetectBot(userAgent, secCHUA)
+	}
+	k := agentKey{userAgent, secCHUA}
+	c.mu.RLock()
+	v, ok := c.m[k]
+	c.mu.RUnlock()
+	if ok {
+		return v.marker, v.bot
+	}
+	marker, bot = DetectBot(userAgent, secCHUA)
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= agentCacheSize {
+		c.m = make(map[agentKey]agentVerdict, agentCacheSize)
+	}
+	c.m[k] = agentVerdict{marker, bot}
+	c.mu.Unlock()
+	return marker, bot
 }

@@ -1,6 +1,7 @@
 package views_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/banxmedia/banx/internal/views"
@@ -80,5 +81,28 @@ func TestDetectBot(t *testing.T) {
 				t.Fatalf("DetectBot(%q) = bot (marker %q), want a browser", tc.ua, marker)
 			}
 		})
+	}
+}
+
+func TestAgentCache(t *testing.T) {
+	var c views.AgentCache
+	for i := 0; i < 3; i++ {
+		for _, tc := range []struct {
+			ua  string
+			bot bool
+		}{{"curl/8.5.0", true}, {"Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0", false}} {
+			if m, bot := c.DetectBot(tc.ua, ""); bot != tc.bot || (bot && m != "curl/") {
+				t.Fatalf("round %d: DetectBot(%q) = %q, %v", i, tc.ua, m, bot)
+			}
+		}
+	}
+	// Past its bound the cache starts over and still answers.
+	for i := 0; i < 5000; i++ {
+		if _, bot := c.DetectBot(fmt.Sprintf("Mozilla/5.0 Firefox/%d", i), ""); bot {
+			t.Fatal("browser flagged")
+		}
+	}
+	if _, bot := c.DetectBot("python-requests/2.31.0", ""); !bot {
+		t.Fatal("bot missed after the cache started over")
 	}
 }

@@ -1,0 +1,128 @@
+package http_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/banxmedia/banx/internal/views"
+	"github.com/gin-gonic/gin"
+)
+
+// benchClients is how many concurrent clients drive each benchmark (per CPU,
+// via SetParallelism): enough to keep the server and the group commit busy.
+const benchClients = 64
+
+// noopRate is the no-op handler's rate measured in the same run, the baseline
+// of the durable beacon's ratio.
+var noopRate float64
+
+// BenchmarkViewBeacon compares, over HTTP on loopback with many concurrent
+// clients, a no-op Gin handler with the durable beacon: token verified, reader
+// and network hashed, decided, sealed into the chain and committed with the WAL
+// fsynced before the 201. Run both together so the ratio compares like with like:
+//
+//	go test -run '^$' -bench ViewBeacon -benchtime 5s ./internal/http/
+func BenchmarkViewBeacon(b *testing.B) {
+	b.Run("NoopGin", func(b *testing.B) {
+		gin.SetMode(gin.ReleaseMode)
+		e := gin.New()
+		e.POST("/noop", func(c *gin.Context) { c.Status(http.StatusNoContent) })
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv := &http.Server{Handler: e}
+		go srv.Serve(ln)
+		defer srv.Close()
+		url := "http://" + ln.Addr().String() + "/noop"
+		body := bytes.Repeat([]byte("x"), views.TokenLen)
+		noopRate = drive(b, func(c *http.Client, i int) *http.Request {
+			req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
+			req.Header.Set("Content-Type", "text/plain;charset=UTF-8")
+			req.Header.Set("User-Agent", firefox)
+			return req
+		}, http.StatusNoContent)
+	})
+	b.Run("DurableBeacon", func(b *testing.B) {
+		s := startViewServer(b, testKey)
+		keys, err := views.NewKeys(testKey)
+		if err != nil {
+			b.Fatal(err)
+		}
+		// Every beacon is a different reader with a genuine token issued past
+		// the dwell time, as many readers finishing articles at once.
+		type beacon struct{ cookie, token string }
+		beacons := make([]beacon, b.N)
+		issued := s.clock.Now().Add(-s.policy.Dwell - time.Second)
+		for i := range beacons {
+			id := views.NewReaderID()
+			tok, _, err := keys.IssueToken(s.article, keys.ReaderHash(id), issued)
+			if err != nil {
+				b.Fatal(err)
+			}
+			beacons[i] = beacon{"banx_reader=" + id, tok}
+		}
+		url := s.url + "/api/v1/views"
+		rate := drive(b, func(c *http.Client, i int) *http.Request {
+			req, _ := http.NewRequest("POST", url, bytes.NewReader([]byte(beacons[i].token)))
+			req.Header.Set("Content-Type", "text/plain;charset=UTF-8")
+			req.Header.Set("User-Agent", firefox)
+			req.Header.Set("Cookie", beacons[i].cookie)
+			return req
+		}, http.StatusCreated)
+		if noopRate > 0 {
+			b.ReportMetric(rate/noopRate, "ratio_to_noop")
+		}
+		if a, err := s.db.AuditViews(context.Background()); err != nil || a.Break != nil {
+			b.Fatalf("audit after the benchmark: %v %v", a, err)
+		}
+	})
+}
+
+// drive sends b.N requests from benchClients*GOMAXPROCS concurrent clients over
+// kept-alive connections and reports and returns the rate.
+func drive(b *testing.B, newReq func(c *http.Client, i int) *http.Request, want int) float64 {
+	tr := &http.Transport{MaxIdleConns: 1024, MaxIdleConnsPerHost: 1024, MaxConnsPerHost: 0}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr}
+	var next atomic.Int64
+	b.SetParallelism(benchClients)
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := int(next.Add(1) - 1)
+			resp, err := client.Do(newReq(client, i))
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != want {
+				b.Errorf("status %d, want %d", resp.StatusCode, want)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	rate := float64(b.N) / b.Elapsed().Seconds()
+	b.ReportMetric(rate, "req/s")
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-us/op")
+	return rate
+}
+
+// cpuTime is the CPU time (user and system) the process has used: on a shared
+// machine, CPU per request is steadier than requests per second.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
