@@ -207,4 +207,11 @@ func TestServeVerify(t *testing.T) {
 			t.Errorf("content fetched from %q", c.Detail)
 		}
 	}
+
+	// Banx's own /ipfs/ route is a gateway like any other: it serves whole
+	// files, which the verifier hashes and re-imports instead of trusting.
+	code, out, errOut := verifyCLI(t, nil, nil, "--xrpl", "http://"+ledgerAddr+"/", "--ipfs", srv.url, done.Hash)
+	if code != 0 || !strings.Contains(out, "IPFS gateway at "+srv.url) {
+		t.Errorf("verify through the server's gateway: exit %d\n%s%s", code, out, errOut)
+	}
 }
