@@ -204,6 +204,31 @@ func TestRecovery(t *testing.T) {
 			t.Fatalf("platform sent %d transactions, want 1", after-before)
 		}
 	})
+	t.Run("OKNewBatchWaitsForInFlight", func(t *testing.T) {
+		f := newFixture(t)
+		first := queue(t, f)
+		f.svc.Close()
+		crashed := f.start(t, f.client, func(*banx.Anchor) error { return crash })
+		before := platformTxs(t, f)
+		crashed.AnchorBatch(context.Background())
+		crashed.Close()
+		inflight, _ := f.db.InFlightAnchors(context.Background())
+		second := queue(t, f)
+		svc := f.start(t, f.client, nil)
+		if n, err := svc.AnchorBatch(context.Background()); err != nil || n != 1 {
+			t.Fatalf("AnchorBatch = %d, %v", n, err)
+		}
+		v1, v2 := waitFinal(t, f.db, first), waitFinal(t, f.db, second)
+		if v1.Version.Status != banx.StatusPublished || v2.Version.Status != banx.StatusPublished {
+			t.Fatalf("statuses %s %s", v1.Version.Status, v2.Version.Status)
+		}
+		if v1.Version.AnchorTxHash != inflight[0].TxHash || v2.Version.AnchorTxHash == v1.Version.AnchorTxHash {
+			t.Fatalf("in-flight batch was not resumed as persisted: %s, want %s", v1.Version.AnchorTxHash, inflight[0].TxHash)
+		}
+		if after := platformTxs(t, f); after != before+2 {
+			t.Fatalf("platform sent %d transactions, want 2", after-before)
+		}
+	})
 	t.Run("OKExpiredWhileDown", func(t *testing.T) {
 		f := newFixture(t)
 		id := queue(t, f)

@@ -139,6 +139,6 @@ func (s *Service) SubmitSelf(ctx context.Context, author string, versionID int64
 		return banx.VersionDetail{}, err
 	}
 	a.Blob, a.TxHash, a.Status = blob, hash, banx.AnchorSubmitted
-	s.spawn(func(ctx context.Context) { s.follow(ctx, a) })
+	s.spawn(func(ctx context.Context) { s.resolveSelf(ctx, a) })
 	return s.store.FindVersion(ctx, versionID)
 }

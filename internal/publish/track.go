@@ -29,6 +29,7 @@ func (s *Service) recover(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	var batches []pendingBatch
 	for _, a := range inflight {
 		tx, err := s.ledger.Tx(ctx, a.TxHash)
 		if err != nil && !xrpl.IsNotFound(err) {
@@ -53,32 +54,37 @@ func (s *Service) recover(ctx context.Context) error {
 			}
 			continue
 		}
+		if a.Mode == banx.ModeBatch {
+			batches = append(batches, pendingBatch{a, expired})
+			continue
+		}
 		a := a
+		s.spawn(func(ctx context.Context) { s.resolveSelf(ctx, a) })
+	}
+	if len(batches) > 0 {
+		// Take the platform account now, so that the batcher cannot sign a
+		// new batch with the sequence an in-flight one is waiting to use.
+		s.platformMu.Lock()
 		s.spawn(func(ctx context.Context) {
-			if a.Mode == banx.ModeBatch {
-				s.platformMu.Lock()
-				defer s.platformMu.Unlock()
-				if expired && !s.resign(ctx, a) {
+			defer s.platformMu.Unlock()
+			for _, b := range batches {
+				if ctx.Err() != nil {
 					return
 				}
-				s.resolveLocked(ctx, a)
-				return
+				if b.expired && !s.resign(ctx, b.a) {
+					return
+				}
+				s.resolveLocked(ctx, b.a)
 			}
-			s.resolveSelf(ctx, a)
 		})
 	}
 	return nil
 }
 
-// follow resolves a newly submitted anchor.
-func (s *Service) follow(ctx context.Context, a *banx.Anchor) {
-	if a.Mode == banx.ModeBatch {
-		s.platformMu.Lock()
-		defer s.platformMu.Unlock()
-		s.resolveLocked(ctx, a)
-		return
-	}
-	s.resolveSelf(ctx, a)
+// pendingBatch is an in-flight batch anchor found at start.
+type pendingBatch struct {
+	a       *banx.Anchor
+	expired bool
 }
 
 func (s *Service) submitAndWait(ctx context.Context, a *banx.Anchor) (*xrpl.Transaction, error) {
