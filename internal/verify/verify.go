@@ -406,6 +406,10 @@ func (v *Verifier) VerifyTx(ctx context.Context, t Target) (Result, error) {
 		err := b.Validate()
 		if err == nil {
 			res = v.verifyBundle(ctx, b, lk)
+			res.Set(anchor.CheckBundle, anchor.StatusPass, "no bundle given: built from the transaction the ledger holds")
+			if !lk.tx.Validated {
+				res.LedgerIndex = 0
+			}
 			checkTarget(&res.Report, t, memo)
 			sortChecks(&res.Report)
 			return res, nil

@@ -154,10 +154,15 @@ func TestSelfAnchorFailures(t *testing.T) {
 		other := s.NewArticle(t, a.Author, "Pending", "")
 		tx := s.SignMemo(t, a.Author, alice, 0, verifytest.Memo(t, anchor.SelfMemo(other.SHA256, other.CID, other.Author, "")))
 		s.Submit(t, tx, false)
-		want(t, byHash(t, verify.Target{TxHash: tx.Hash}), anchor.VerdictFailed,
+		res := byHash(t, verify.Target{TxHash: tx.Hash})
+		want(t, res, anchor.VerdictFailed,
+			pass(anchor.CheckBundle, "built from the transaction the ledger holds"),
 			fail(anchor.CheckLedgerTx, "not in a validated ledger"),
 			skip(anchor.CheckAuthorKey, "no validated ledger"),
 			skip(anchor.CheckLedgerCloseTime, ""))
+		if res.LedgerIndex != 0 || !res.CloseTime.IsZero() {
+			t.Errorf("pending transaction reported in ledger %d at %v", res.LedgerIndex, res.CloseTime)
+		}
 		s.Accept(t)
 	})
 	t.Run("ErrTec", func(t *testing.T) {
