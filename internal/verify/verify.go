@@ -157,16 +157,12 @@ func (v *Verifier) verifyBundle(ctx context.Context, b anchor.ProofBundle, lk *t
 		settleKeyOffline(r, b)
 	} else {
 		v.checkNetwork(ctx, r, b.Network.ID)
-		ledgerIndex := checkLedgerTx(r, b, lk)
-		if lk.err == nil && lk.tx.Validated {
+		if ledgerIndex, ok := checkLedgerTx(r, b, lk); ok {
 			res.CloseTime = lk.tx.CloseTime
-			r.Set(anchor.CheckLedgerCloseTime, anchor.StatusPass, fmt.Sprintf("%s (ledger %d)", lk.tx.CloseTime.UTC().Format(time.RFC3339), lk.tx.LedgerIndex))
-		} else {
-			r.Set(anchor.CheckLedgerCloseTime, anchor.StatusSkip, "not known: the transaction is not in a validated ledger")
-		}
-		if lk.err == nil && lk.tx.Validated {
+			r.Set(anchor.CheckLedgerCloseTime, anchor.StatusPass, fmt.Sprintf("%s (ledger %d)", lk.tx.CloseTime.UTC().Format(time.RFC3339), ledgerIndex))
 			v.checkKey(ctx, r, b, ledgerIndex)
 		} else {
+			r.Set(anchor.CheckLedgerCloseTime, anchor.StatusSkip, "not known: the transaction is not in a validated ledger")
 			r.Set(anchor.CheckAuthorKey, anchor.StatusSkip, "not checked: the transaction is in no validated ledger at which to read the author's keys")
 		}
 	}
@@ -191,16 +187,19 @@ func (v *Verifier) checkNetwork(ctx context.Context, r *anchor.Report, want uint
 	}
 }
 
-// checkLedgerTx settles ledger.tx and returns the index of the validated
-// ledger holding the transaction, where the key checks read the account.
-func checkLedgerTx(r *anchor.Report, b anchor.ProofBundle, lk *txLookup) uint32 {
+// checkLedgerTx settles ledger.tx. ok reports that the node showed this very
+// transaction (its bytes hash to the anchored hash) in validated ledger
+// index, where the key checks then read the account; the result may still be
+// a failure (tec), which ledger.tx reports.
+func checkLedgerTx(r *anchor.Report, b anchor.ProofBundle, lk *txLookup) (index uint32, ok bool) {
 	t := lk.tx
+	genuine := lk.err == nil && isUpperHex(t.Blob) && anchor.TxID(mustHex(t.Blob)) == b.Tx.Hash
 	switch {
 	case lk.err != nil && banx.ErrorCode(lk.err) == banx.ENOTFOUND:
 		r.Set(anchor.CheckLedgerTx, anchor.StatusFail, fmt.Sprintf("the node has no transaction %s in ledger %d: %s", b.Tx.Hash, b.Tx.LedgerIndex, banx.ErrorMessage(lk.err)))
 	case lk.err != nil:
 		r.Set(anchor.CheckLedgerTx, anchor.StatusSkip, "could not ask the node: "+banx.ErrorMessage(lk.err))
-	case !isUpperHex(t.Blob) || anchor.TxID(mustHex(t.Blob)) != b.Tx.Hash:
+	case !genuine:
 		r.Set(anchor.CheckLedgerTx, anchor.StatusFail, fmt.Sprintf("the node answered with a transaction that does not hash to %s", b.Tx.Hash))
 	case !t.Validated:
 		r.Set(anchor.CheckLedgerTx, anchor.StatusFail, "the transaction is not in a validated ledger: until it is, it may never apply and anchors nothing")
@@ -211,7 +210,7 @@ func checkLedgerTx(r *anchor.Report, b anchor.ProofBundle, lk *txLookup) uint32 
 	default:
 		r.Set(anchor.CheckLedgerTx, anchor.StatusPass, fmt.Sprintf("validated in ledger %d with tesSUCCESS; its bytes hash to %s", t.LedgerIndex, b.Tx.Hash))
 	}
-	return t.LedgerIndex
+	return t.LedgerIndex, genuine && t.Validated
 }
 
 // signingKey returns the key whose ownership decides authorship: the leaf's
@@ -423,10 +422,9 @@ func (v *Verifier) VerifyTx(ctx context.Context, t Target) (Result, error) {
 	if b.Tx.LedgerIndex == 0 {
 		b.Tx.LedgerIndex = 1
 	}
-	checkLedgerTx(r, b, lk)
-	if lk.tx.Validated {
-		r.LedgerIndex, res.CloseTime = lk.tx.LedgerIndex, lk.tx.CloseTime
-		r.Set(anchor.CheckLedgerCloseTime, anchor.StatusPass, fmt.Sprintf("%s (ledger %d)", lk.tx.CloseTime.UTC().Format(time.RFC3339), lk.tx.LedgerIndex))
+	if index, ok := checkLedgerTx(r, b, lk); ok {
+		r.LedgerIndex, res.CloseTime = index, lk.tx.CloseTime
+		r.Set(anchor.CheckLedgerCloseTime, anchor.StatusPass, fmt.Sprintf("%s (ledger %d)", lk.tx.CloseTime.UTC().Format(time.RFC3339), index))
 	}
 	if memoErr == nil && memo.Kind == anchor.KindBatch {
 		const need = "not checked: a batch anchor holds only a Merkle root; proving an article is in it needs the article's proof bundle (banx verify BUNDLE.json, or the article URL)"
