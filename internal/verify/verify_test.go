@@ -121,6 +121,19 @@ func TestSelfAnchor(t *testing.T) {
 		everyCheckPasses(t, res, anchor.KindSelf)
 		want(t, res, anchor.VerdictVerified, pass(anchor.CheckContentFetched, "IPFS gateway"))
 	})
+	t.Run("OK/NextVersion", func(t *testing.T) {
+		v2 := s.NewArticle(t, a.Author, "Self-anchored, second version", b.Tx.Hash)
+		res := verifier(t, s, false, verify.ModeRPC).VerifyBundle(ctx, s.AnchorSelf(t, v2, alice))
+		everyCheckPasses(t, res, anchor.KindSelf)
+	})
+	t.Run("ErrPreviousDisagrees", func(t *testing.T) {
+		// The manifest says it replaces the first version; its anchor says it
+		// replaces nothing.
+		v2 := s.NewArticle(t, a.Author, "Self-anchored, forked", b.Tx.Hash)
+		v2.Previous = ""
+		want(t, verifier(t, s, false, verify.ModeRPC).VerifyBundle(ctx, s.AnchorSelf(t, v2, alice)), anchor.VerdictFailed,
+			fail(anchor.CheckManifestAuthor, "the manifest replaces "+b.Tx.Hash+" but the memo says prev nothing"))
+	})
 	t.Run("OK/AutoDetect", func(t *testing.T) {
 		for _, base := range []string{s.Kubo.URL, s.GatewayURL} {
 			content, err := verify.NewIPFSNode(base, verify.ModeAuto, 5*time.Second)

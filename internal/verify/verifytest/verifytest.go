@@ -151,10 +151,11 @@ func (s *Stack) DisableMaster(tb testing.TB, w wallet.Wallet) uint32 {
 
 // Article is a manifest version stored in IPFS.
 type Article struct {
-	Bytes  []byte
-	SHA256 string
-	CID    string
-	Author string
+	Bytes    []byte
+	SHA256   string
+	CID      string
+	Author   string
+	Previous string // anchor tx hash of the version this one replaces
 }
 
 // NewArticle builds a canonical manifest by author and adds it to Kubo with
@@ -178,7 +179,7 @@ func Manifest(tb testing.TB, author, title, previous string) Article {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return Article{Bytes: c, SHA256: manifest.Hash(c), CID: rawCID(c), Author: author}
+	return Article{Bytes: c, SHA256: manifest.Hash(c), CID: rawCID(c), Author: author, Previous: previous}
 }
 
 // AddContent adds data to Kubo through its RPC API with the contract's add
@@ -280,7 +281,7 @@ func (s *Stack) Accept(tb testing.TB) uint32 {
 // the inline manifest or the blob, so that verification must fetch both.
 func (s *Stack) AnchorSelf(tb testing.TB, a Article, signer wallet.Wallet) anchor.ProofBundle {
 	tb.Helper()
-	memo := Memo(tb, anchor.SelfMemo(a.SHA256, a.CID, a.Author, ""))
+	memo := Memo(tb, anchor.SelfMemo(a.SHA256, a.CID, a.Author, a.Previous))
 	t := s.SignMemo(tb, a.Author, signer, 0, memo)
 	idx := s.Submit(tb, t, true)
 	return anchor.ProofBundle{Version: anchor.BundleVersion, Mode: anchor.KindSelf, Network: anchor.Network{ID: 0},
