@@ -3,6 +3,7 @@ package http_test
 import (
 	"bytes"
 	"context"
+	"flag"
 	"io"
 	"net"
 	"net/http"
@@ -15,18 +16,20 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// benchClients is how many concurrent clients drive each benchmark (per CPU,
-// via SetParallelism): enough to keep the server and the group commit busy.
-const benchClients = 64
+// benchClients is how many concurrent clients drive each benchmark, per CPU
+// (SetParallelism): enough to keep the server and the group commit busy.
+// Change it with: go test -bench ViewBeacon ./internal/http/ -args -views.clients 256
+var benchClients = flag.Int("views.clients", 64, "concurrent benchmark clients per CPU")
 
-// noopRate is the no-op handler's rate measured in the same run, the baseline
-// of the durable beacon's ratio.
-var noopRate float64
+// noopRate and stackRate are the no-op baselines measured in the same run: a
+// bare Gin handler, and banx's own server answering a route that does nothing.
+var noopRate, stackRate float64
 
 // BenchmarkViewBeacon compares, over HTTP on loopback with many concurrent
-// clients, a no-op Gin handler with the durable beacon: token verified, reader
-// and network hashed, decided, sealed into the chain and committed with the WAL
-// fsynced before the 201. Run both together so the ratio compares like with like:
+// clients, a no-op Gin handler (and banx's server stack doing nothing) with the
+// durable beacon: token verified, reader and network hashed, decided, sealed
+// into the chain and committed with the WAL fsynced before the 201. Run them
+// together so the ratios compare like with like:
 //
 //	go test -run '^$' -bench ViewBeacon -benchtime 5s ./internal/http/
 func BenchmarkViewBeacon(b *testing.B) {
@@ -49,6 +52,20 @@ func BenchmarkViewBeacon(b *testing.B) {
 			req.Header.Set("User-Agent", firefox)
 			return req
 		}, http.StatusNoContent)
+	})
+	b.Run("NoopBanxStack", func(b *testing.B) {
+		// The same banx server, middleware and all, answering a route that does
+		// nothing (the 404 of an unknown path): what the view ledger adds on top
+		// of banx's own request handling.
+		s := startViewServer(b, testKey)
+		url := s.url + "/api/v1/noop"
+		body := bytes.Repeat([]byte("x"), views.TokenLen)
+		stackRate = drive(b, func(c *http.Client, i int) *http.Request {
+			req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
+			req.Header.Set("Content-Type", "text/plain;charset=UTF-8")
+			req.Header.Set("User-Agent", firefox)
+			return req
+		}, http.StatusNotFound)
 	})
 	b.Run("DurableBeacon", func(b *testing.B) {
 		s := startViewServer(b, testKey)
@@ -80,6 +97,9 @@ func BenchmarkViewBeacon(b *testing.B) {
 		if noopRate > 0 {
 			b.ReportMetric(rate/noopRate, "ratio_to_noop")
 		}
+		if stackRate > 0 {
+			b.ReportMetric(rate/stackRate, "ratio_to_stack")
+		}
 		if a, err := s.db.AuditViews(context.Background()); err != nil || a.Break != nil {
 			b.Fatalf("audit after the benchmark: %v %v", a, err)
 		}
@@ -93,7 +113,7 @@ func drive(b *testing.B, newReq func(c *http.Client, i int) *http.Request, want 
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr}
 	var next atomic.Int64
-	b.SetParallelism(benchClients)
+	b.SetParallelism(*benchClients)
 	cpu0 := cpuTime()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
