@@ -26,6 +26,7 @@ type Config struct {
 	LogLevel          string // BANX_LOG_LEVEL: debug, info, warn or error
 	ViewDwell         string // BANX_VIEW_DWELL: minimum read time before a view counts
 	ViewKeyFile       string // BANX_VIEW_KEY_FILE: file holding the secret view-token key
+	TrustedProxies    string // BANX_TRUSTED_PROXIES: reverse proxies (CIDRs) whose X-Forwarded-For counts
 	Domain            string // BANX_DOMAIN: host[:port] authors reach Banx at; sign-in proofs name it
 	AnchorSeedFile    string // BANX_ANCHOR_SEED_FILE: platform anchoring seed (0600); or the seed in BANX_ANCHOR_SEED
 	BatchInterval     string // BANX_BATCH_INTERVAL: how often a platform batch is anchored
@@ -65,6 +66,7 @@ func (c *Config) settings() []setting {
 		{"log-level", "BANX_LOG_LEVEL", "log level: debug, info, warn, error", &c.LogLevel},
 		{"view-dwell", "BANX_VIEW_DWELL", "minimum time on an article before its view counts (0s to 10m)", &c.ViewDwell},
 		{"view-key-file", "BANX_VIEW_KEY_FILE", "file with the secret view-token key (default DATA/view-key)", &c.ViewKeyFile},
+		{"trusted-proxies", "BANX_TRUSTED_PROXIES", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed", &c.TrustedProxies},
 		{"domain", "BANX_DOMAIN", "host[:port] authors reach Banx at, named in sign-in challenges (default: the listen address)", &c.Domain},
 		{"anchor-seed-file", "BANX_ANCHOR_SEED_FILE", "platform anchoring account seed file, mode 0600 (embedded ledger default: DATA/wallets/anchor.seed)", &c.AnchorSeedFile},
 		{"batch-interval", "BANX_BATCH_INTERVAL", "how often a platform batch of anchors is closed (100ms to 1h)", &c.BatchInterval},
@@ -124,6 +126,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if _, err := parseViewDwell(c.ViewDwell); err != nil {
+		return err
+	}
+	if _, err := parseTrustedProxies(c.TrustedProxies); err != nil {
 		return err
 	}
 	if err := c.validatePublishing(); err != nil {

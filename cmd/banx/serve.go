@@ -20,7 +20,7 @@ import (
 func runServe(ctx context.Context, args []string, e env) error {
 	cfg := DefaultConfig()
 	fs := newFlagSet("serve", e)
-	cfg.bind(fs, e.getenv, "addr", "data", "ipfs-api", "xrpl", "ledger-addr", "operator-token-file", "log-level", "view-dwell", "view-key-file")
+	cfg.bind(fs, e.getenv, "addr", "data", "ipfs-api", "xrpl", "ledger-addr", "operator-token-file", "log-level", "view-dwell", "view-key-file", "trusted-proxies")
 	cfg.bind(fs, e.getenv, "domain", "anchor-seed-file", "batch-interval", "batch-max")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -80,6 +80,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 
 	srv := &banxhttp.Server{Addr: cfg.Addr, Store: store, DB: db, Logger: logger, OperatorTokenHash: tokenHash,
 		Ledger: ledgerHealth{client, ledgerKind}, Views: viewLedger}
+	srv.TrustedProxies, _ = parseTrustedProxies(cfg.TrustedProxies) // validated with the config
 	closeVerifier, err := attachVerifier(srv, xrplURL, store)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,6 +95,28 @@ func parseViewDwell(v string) (time.Duration, error) {
 		return 0, banx.Errorf(banx.EINVALID, "view-dwell (BANX_VIEW_DWELL): %s is outside 0s to %s", d, maxViewDwell)
 	}
 	return d, nil
+}
+
+// parseTrustedProxies reads BANX_TRUSTED_PROXIES: comma-separated IP addresses
+// or CIDR prefixes. Empty means no proxy is trusted.
+func parseTrustedProxies(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(v, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if a, err := netip.ParseAddr(f); err == nil {
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, banx.Errorf(banx.EINVALID, "trusted-proxies (BANX_TRUSTED_PROXIES): %q is not an IP address or CIDR prefix", f)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // loadViewKey returns the secret key that signs view tokens and keys the reader

@@ -176,6 +176,18 @@ func TestViewConfig(t *testing.T) {
 			t.Fatalf("err = %v", err)
 		}
 	})
+	t.Run("ErrTrustedProxies", func(t *testing.T) {
+		err := serve(t, t.TempDir(), map[string]string{"BANX_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"})
+		if err == nil || !strings.Contains(err.Error(), `trusted-proxies (BANX_TRUSTED_PROXIES): "proxy.local"`) {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("OKTrustedProxies", func(t *testing.T) {
+		got, err := parseTrustedProxies(" 10.1.2.3/8, 192.0.2.7 ,::1, ")
+		if err != nil || fmt.Sprint(got) != "[10.0.0.0/8 192.0.2.7/32 ::1/128]" {
+			t.Fatalf("got %v, %v", got, err)
+		}
+	})
 	t.Run("ErrKeyFileMode", func(t *testing.T) {
 		data := t.TempDir()
 		os.WriteFile(filepath.Join(data, "view-key"), []byte(strings.Repeat("ab", 32)), 0o644)

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/banxmedia/banx/internal/banx"
@@ -68,6 +69,10 @@ type Server struct {
 	// Views is the view ledger behind the view-token, beacon and stats routes;
 	// nil leaves those routes out.
 	Views ViewLedger
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto the view routes believe; from anyone else those headers
+	// are ignored, so a client cannot pick the network it is counted in.
+	TrustedProxies []netip.Prefix
 	// Auth signs authors in with their wallet; nil leaves the auth routes out.
 	Auth AuthService
 	// Publish takes drafts to published articles; nil leaves the draft and

@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/banxmedia/banx/internal/banx"
@@ -79,8 +80,54 @@ func (s *Server) readerID(c *gin.Context) string {
 	}
 	id := views.NewReaderID()
 	http.SetCookie(c.Writer, &http.Cookie{Name: readerCookie, Value: id, Path: "/", MaxAge: 365 * 24 * 3600,
-		HttpOnly: true, Secure: c.Request.TLS != nil, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: s.overTLS(c.Request), SameSite: http.SameSiteLaxMode})
 	return id
+}
+
+// clientAddr is the reader's address: the peer's, unless the peer is a trusted
+// proxy, in which case it is the nearest address in X-Forwarded-For that is not
+// a trusted proxy itself. Addresses further left were written by the client and
+// prove nothing; believing them would let a ring pick its networks at will.
+func (s *Server) clientAddr(r *http.Request) (netip.Addr, error) {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}, banx.Wrap(banx.EINTERNAL, err, "peer address %q", r.RemoteAddr)
+	}
+	addr := ap.Addr().Unmap()
+	if !s.trusted(addr) {
+		return addr, nil
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // a malformed hop ends what can be believed
+		}
+		addr = hop.Unmap()
+		if !s.trusted(addr) {
+			break
+		}
+	}
+	return addr, nil
+}
+
+func (s *Server) trusted(a netip.Addr) bool {
+	for _, p := range s.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// overTLS reports whether the reader's connection is HTTPS: directly, or as a
+// trusted proxy says in X-Forwarded-Proto.
+func (s *Server) overTLS(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	return err == nil && s.trusted(ap.Addr().Unmap()) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }
 
 // viewRecordedResponse is the answer to a beacon: a receipt naming the record in
@@ -108,14 +155,10 @@ func (s *Server) handleViewBeacon(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	// The peer address, never a forwarded header: a client could write any
-	// address there and escape the per-network caps.
-	ap, err := netip.ParseAddrPort(c.Request.RemoteAddr)
-	if err != nil {
-		s.writeError(c, banx.Wrap(banx.EINTERNAL, err, "peer address %q", c.Request.RemoteAddr))
+	if b.Addr, err = s.clientAddr(c.Request); err != nil {
+		s.writeError(c, err)
 		return
 	}
-	b.Addr = ap.Addr().Unmap()
 	if v, err := c.Cookie(readerCookie); err == nil && views.ValidReaderID(v) {
 		b.ReaderID = v
 	}

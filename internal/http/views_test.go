@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,6 +64,12 @@ type viewServer struct {
 
 func startViewServer(t testing.TB, key []byte) *viewServer {
 	t.Helper()
+	return startViewServerWith(t, key, nil)
+}
+
+// startViewServerWith lets a test set server fields before it opens.
+func startViewServerWith(t testing.TB, key []byte, configure func(*banxhttp.Server)) *viewServer {
+	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
 	db, err := sqlite.Open(ctx, filepath.Join(dir, "banx.db"))
@@ -86,6 +93,9 @@ func startViewServer(t testing.TB, key []byte) *viewServer {
 	s.draft = createArticle(t, db, "not-yet", banx.StatusDraft)
 	srv := &banxhttp.Server{Addr: "127.0.0.1:0", Store: store, DB: db, Ledger: noLedger{}, Views: ledger,
 		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), OperatorTokenHash: sha256.Sum256([]byte(operatorToken))}
+	if configure != nil {
+		configure(srv)
+	}
 	if err := srv.Open(); err != nil {
 		t.Fatal(err)
 	}
@@ -543,4 +553,69 @@ func TestViewNoRawIP(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestViewTrustedProxy checks whose word is taken for the reader's address: a
+// trusted proxy's X-Forwarded-For, and nobody else's.
+func TestViewTrustedProxy(t *testing.T) {
+	keys, _ := views.NewKeys(testKey)
+	proxy := func(srv *banxhttp.Server) { srv.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")} }
+	lastNet := func(t *testing.T, s *viewServer) string {
+		recs, err := s.db.ListViews(context.Background(), 0, 1000)
+		if err != nil || len(recs) == 0 {
+			t.Fatal(err)
+		}
+		return recs[len(recs)-1].NetHash
+	}
+	readVia := func(t *testing.T, s *viewServer, b *browser, xff string) {
+		tok := b.token(t, s, s.article)
+		s.clock.Add(s.policy.Dwell)
+		code, body, _ := b.do(t, "POST", s.url+"/api/v1/views", "text/plain", []byte(tok), "X-Forwarded-For", xff)
+		if code != http.StatusCreated {
+			t.Fatalf("beacon = %d %s", code, body)
+		}
+	}
+	t.Run("OKFromProxy", func(t *testing.T) {
+		s := startViewServerWith(t, testKey, proxy)
+		readVia(t, s, newBrowser(t, "127.0.0.1", firefox), "6.6.6.6, 203.0.113.5")
+		if lastNet(t, s) != keys.NetHash(netip.MustParseAddr("203.0.113.5")) {
+			t.Fatal("the reader was not counted in the network the proxy named")
+		}
+	})
+	t.Run("OKChainOfProxies", func(t *testing.T) {
+		s := startViewServerWith(t, testKey, func(srv *banxhttp.Server) {
+			srv.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("10.0.0.0/8")}
+		})
+		readVia(t, s, newBrowser(t, "127.0.0.1", firefox), "203.0.113.5, 10.1.2.3")
+		if lastNet(t, s) != keys.NetHash(netip.MustParseAddr("203.0.113.5")) {
+			t.Fatal("the inner proxy's address was taken for the reader's")
+		}
+	})
+	t.Run("ErrSpoofedByClient", func(t *testing.T) {
+		s := startViewServerWith(t, testKey, proxy)
+		readVia(t, s, newBrowser(t, "127.0.9.1", firefox), "203.0.113.5")
+		if lastNet(t, s) != keys.NetHash(netip.MustParseAddr("127.0.9.1")) {
+			t.Fatal("an untrusted peer chose its network with X-Forwarded-For")
+		}
+	})
+	t.Run("ErrRingBehindProxyCapped", func(t *testing.T) {
+		s := startViewServerWith(t, testKey, proxy)
+		for i := 0; i < 60; i++ {
+			readVia(t, s, newBrowser(t, "127.0.0.1", firefox), fmt.Sprintf("198.51.100.%d", i))
+		}
+		if got := s.reasons(t); got[views.Counted] != s.policy.NetArticleCap || got[views.Capped] != 60-s.policy.NetArticleCap {
+			t.Fatalf("recorded %v", got)
+		}
+	})
+	t.Run("OKSecureCookieBehindTLSProxy", func(t *testing.T) {
+		s := startViewServerWith(t, testKey, proxy)
+		_, _, hdr := newBrowser(t, "127.0.0.1", firefox).do(t, "GET", fmt.Sprintf("%s/api/v1/articles/%d/view-token", s.url, s.article), "", nil, "X-Forwarded-Proto", "https")
+		if !strings.Contains(hdr.Get("Set-Cookie"), "Secure") {
+			t.Fatalf("Set-Cookie %q is not Secure behind a TLS proxy", hdr.Get("Set-Cookie"))
+		}
+		_, _, hdr = newBrowser(t, "127.0.9.1", firefox).do(t, "GET", fmt.Sprintf("%s/api/v1/articles/%d/view-token", s.url, s.article), "", nil, "X-Forwarded-Proto", "https")
+		if strings.Contains(hdr.Get("Set-Cookie"), "Secure") {
+			t.Fatal("an untrusted peer's X-Forwarded-Proto was believed")
+		}
+	})
 }
