@@ -3,7 +3,10 @@ package payout
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/Peersyst/xrpl-go/xrpl/transaction"
@@ -86,6 +89,11 @@ type Executor struct {
 	Hook func(boundary string)
 	// Progress, when set, receives a snapshot after every change.
 	Progress func(Progress)
+	// Concurrency is how many transaction lookups may be in flight at once
+	// (default 1). Submissions are always one at a time, in sequence order.
+	Concurrency int
+
+	hookMu sync.Mutex
 }
 
 // Run pays epoch's planned payments and returns them in their final state.
@@ -159,11 +167,10 @@ func (e *Executor) Run(ctx context.Context, epoch uint64) ([]Payout, error) {
 }
 
 // sign signs pending payments with consecutive sequence numbers and commits
-// blobs, hashes and LastLedgerSequence before anything is submitted.
+// blobs, hashes and LastLedgerSequence before anything is submitted. Signing
+// is spread over the CPUs: it is the costly part of a big batch.
 func (e *Executor) sign(ctx context.Context, rec *PlanRecord, pending []Payout) ([]Payout, error) {
-	var base transaction.FlatTransaction
-	signed := make([]Signed, 0, len(pending))
-	out := make([]Payout, 0, len(pending))
+	txs := make([]transaction.FlatTransaction, len(pending))
 	for i, p := range pending {
 		tx, err := e.payment(rec, p)
 		if err != nil {
@@ -173,22 +180,43 @@ func (e *Executor) sign(ctx context.Context, rec *PlanRecord, pending []Payout) 
 			if err := e.Ledger.Autofill(ctx, tx); err != nil {
 				return nil, err
 			}
-			base = tx
 		} else {
 			for _, k := range []string{"Fee", "LastLedgerSequence", "NetworkID", "Flags"} {
-				if v, ok := base[k]; ok {
+				if v, ok := txs[0][k]; ok {
 					tx[k] = v
 				}
 			}
-			tx["Sequence"] = base["Sequence"].(uint32) + uint32(i)
+			tx["Sequence"] = txs[0]["Sequence"].(uint32) + uint32(i)
 		}
-		s, err := xrpl.Sign(tx, e.Wallet)
-		if err != nil {
-			return nil, err
-		}
-		signed = append(signed, Signed{ID: p.ID, TxHash: s.Hash, TxBlob: s.Blob, Sequence: s.Sequence, LastLedgerSequence: s.LastLedgerSequence})
-		p.Status, p.TxHash, p.TxBlob, p.Sequence, p.LastLedgerSequence = StatusSigned, s.Hash, s.Blob, s.Sequence, s.LastLedgerSequence
-		out = append(out, p)
+		txs[i] = tx
+	}
+	out := make([]Payout, len(pending))
+	errs := make([]error, len(pending))
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), len(pending))
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(pending); i += workers {
+				s, err := xrpl.Sign(txs[i], e.Wallet)
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				p := pending[i]
+				p.Status, p.TxHash, p.TxBlob, p.Sequence, p.LastLedgerSequence = StatusSigned, s.Hash, s.Blob, s.Sequence, s.LastLedgerSequence
+				out[i] = p
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	signed := make([]Signed, len(out))
+	for i, p := range out {
+		signed[i] = Signed{ID: p.ID, TxHash: p.TxHash, TxBlob: p.TxBlob, Sequence: p.Sequence, LastLedgerSequence: p.LastLedgerSequence}
 	}
 	if err := e.Store.MarkSigned(ctx, signed); err != nil {
 		return nil, err
@@ -232,9 +260,34 @@ func (e *Executor) submit(ctx context.Context, signed []Payout) ([]Payout, error
 	results := make([]string, 0, len(signed))
 	var malformed []Outcome
 	live := make([]Payout, 0, len(signed))
-	for _, p := range signed {
-		res, err := e.Ledger.Submit(ctx, p.TxBlob)
+	answers := make([]*xrpl.SubmitResult, len(signed))
+	errs := make([]error, len(signed))
+	// In order, one at a time: consecutive sequence numbers of one account must
+	// reach the node in order, or every blob after the first overtaken one is
+	// held (terPRE_SEQ) until the next ledger.
+	for i := range signed {
+		answers[i], errs[i] = e.Ledger.Submit(ctx, signed[i].TxBlob)
 		e.hook(BoundarySubmit)
+	}
+	// Blobs a node saw out of order anyway were held (terPRE_SEQ); their
+	// predecessors are in the open ledger now, so resubmitting them in order
+	// gets the whole batch into the same ledger.
+	for pass := 0; pass < 3; pass++ {
+		again := 0
+		for i, res := range answers {
+			if errs[i] != nil || res == nil || res.EngineResult != "terPRE_SEQ" {
+				continue
+			}
+			again++
+			answers[i], errs[i] = e.Ledger.Submit(ctx, signed[i].TxBlob)
+			e.hook(BoundarySubmit)
+		}
+		if again == 0 {
+			break
+		}
+	}
+	for i, p := range signed {
+		res, err := answers[i], errs[i]
 		if err != nil {
 			if banx.ErrorCode(err) == banx.EUNAVAILABLE {
 				live = append(live, p) // the settle loop resubmits it while it can still apply
@@ -284,8 +337,11 @@ func (e *Executor) settle(ctx context.Context, epoch uint64, inflight []Payout, 
 		var finals []Outcome
 		var expired []int64
 		var still, resubmit []Payout
-		for _, p := range pending {
-			tx, err := e.Ledger.Tx(ctx, p.TxHash)
+		txs := make([]*xrpl.Transaction, len(pending))
+		errs := make([]error, len(pending))
+		e.parallel(len(pending), func(i int) { txs[i], errs[i] = e.Ledger.Tx(ctx, pending[i].TxHash) })
+		for i, p := range pending {
+			tx, err := txs[i], errs[i]
 			if err != nil && !xrpl.IsNotFound(err) {
 				return err
 			}
@@ -401,8 +457,37 @@ func explain(result string) (Status, string) {
 
 func (e *Executor) hook(b string) {
 	if e.Hook != nil {
+		e.hookMu.Lock()
+		defer e.hookMu.Unlock()
 		e.Hook(b)
 	}
+}
+
+// parallel runs fn(0..n-1) with at most Concurrency calls in flight, started
+// in index order. Lookups overlap so the node's work, the client's decoding
+// and the network's latency are spread over the CPUs.
+func (e *Executor) parallel(n int, fn func(i int)) {
+	workers := e.Concurrency
+	if workers <= 0 {
+		workers = 1
+	}
+	workers = min(workers, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 func (e *Executor) report(epoch uint64, all []Payout) {
