@@ -80,9 +80,15 @@ func Start(tb testing.TB) *Stack {
 		tb.Fatal(err)
 	}
 	s.Kubo = kubotest.Start(tb)
-	gw, err := os.ReadFile(filepath.Join(s.Kubo.Repo, "gateway"))
-	if err != nil {
-		tb.Fatalf("Kubo wrote no gateway address in %s: %v", s.Kubo.Repo, err)
+	// Kubo writes the gateway file after its API answers, so wait for it.
+	var gw []byte
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if gw, err = os.ReadFile(filepath.Join(s.Kubo.Repo, "gateway")); err == nil && len(bytes.TrimSpace(gw)) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("Kubo wrote no gateway address in %s within 10s: %v", s.Kubo.Repo, err)
+		}
 	}
 	s.GatewayURL = strings.TrimSuffix(strings.TrimSpace(string(gw)), "/")
 	return s
