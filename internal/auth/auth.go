@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	addresscodec "github.com/Peersyst/xrpl-go/address-codec"
 	"github.com/Peersyst/xrpl-go/xrpl/wallet"
+	xaddress "github.com/banxmedia/banx/internal/address"
 
 	"github.com/banxmedia/banx/internal/anchor"
 	"github.com/banxmedia/banx/internal/banx"
@@ -93,7 +93,7 @@ func (s *Service) sessionTTL() time.Duration {
 
 // Challenge issues a sign-in challenge for address. EINVALID for a malformed address.
 func (s *Service) Challenge(ctx context.Context, address string) (banx.Challenge, error) {
-	if !addresscodec.IsValidClassicAddress(address) {
+	if !xaddress.IsClassic(address) {
 		return banx.Challenge{}, banx.Errorf(banx.EINVALID, "address %q is not a classic XRP Ledger address", clip(address))
 	}
 	var n [16]byte
