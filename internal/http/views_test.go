@@ -33,12 +33,28 @@ const (
 )
 
 // testClock is the ledger's clock; tests move it instead of sleeping.
+// Benchmarks let it run with real time from where it stands.
 type testClock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu    sync.Mutex
+	t     time.Time
+	start time.Time // zero unless running
 }
 
-func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.start.IsZero() {
+		return c.t.Add(time.Since(c.start))
+	}
+	return c.t
+}
+
+// Run makes the clock follow real time from now on.
+func (c *testClock) Run() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.start = time.Now()
+}
 func (c *testClock) Add(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

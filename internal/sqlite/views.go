@@ -54,8 +54,8 @@ type ViewLedger struct {
 	authorsMu sync.RWMutex
 	authors   map[int64]string // published articles' authors; authors never change
 
-	malformed, unknown atomic.Int64 // beacons refused before they could be recorded
-	agents             views.AgentCache
+	malformed, unknown, shed atomic.Int64 // beacons refused before they could be recorded
+	agents                   views.AgentCache
 
 	// Owned by the writer goroutine (and by OpenViewLedger before it starts).
 	judge    *views.Judge
@@ -186,9 +186,10 @@ func (l *ViewLedger) articleAuthor(ctx context.Context, articleID int64) (string
 // RecordView decides one beacon and returns its record once it is committed.
 // A beacon whose token is not even shaped like one is EINVALID and a token
 // naming an unknown article is ENOTFOUND: neither can be attributed, so neither
-// is recorded (both are counted in Stats.Unrecorded). Every other beacon is
-// recorded, counted or with the reason it was filtered. EUNAVAILABLE when the
-// ledger is closed or the commit fails.
+// is recorded. A beacon from a network past Policy.RecordRate is EUNAVAILABLE
+// and not recorded either (all three are counted in Stats.Unrecorded). Every
+// other beacon is recorded, counted or with the reason it was filtered.
+// EUNAVAILABLE also when the ledger is closed or the commit fails.
 func (l *ViewLedger) RecordView(ctx context.Context, b views.Beacon) (views.Record, error) {
 	readerHash := l.keys.ReaderHash(b.ReaderID)
 	claims, forged, err := l.keys.VerifyToken(b.Token, readerHash)
@@ -271,13 +272,20 @@ func (l *ViewLedger) fill(batch []*viewReq) []*viewReq {
 // transaction fails nothing of the batch exists, so the Judge and the chain head
 // are rebuilt from the database before the next batch.
 func (l *ViewLedger) commit(batch []*viewReq) {
-	recs := make([]views.Record, len(batch))
+	recs := make([]views.Record, 0, len(batch))
+	admitted := make([]*viewReq, 0, len(batch))
 	id, prev, last := l.lastID, l.lastHash, l.lastAt
-	for i, r := range batch {
+	for _, r := range batch {
 		at := l.now().UTC()
 		if at.Before(last) {
 			at = last // id order and time order must agree even if the clock steps back
 		}
+		if !l.judge.Admit(r.attempt.NetHash, at) {
+			l.shed.Add(1)
+			r.result <- viewResult{err: banx.Errorf(banx.EUNAVAILABLE, "too many beacons from this network: try again later")}
+			continue
+		}
+		admitted = append(admitted, r)
 		last = at
 		r.attempt.At = at
 		reason := l.judge.Decide(r.attempt)
@@ -292,8 +300,12 @@ func (l *ViewLedger) commit(batch []*viewReq) {
 		}
 		rec.Seal(prev)
 		prev = rec.Hash
-		recs[i] = rec
+		recs = append(recs, rec)
 	}
+	if len(recs) == 0 {
+		return
+	}
+	batch = admitted
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := l.insert(ctx, recs); err != nil {
@@ -482,7 +494,7 @@ func (l *ViewLedger) ViewStats(ctx context.Context, from, to time.Time) (*views.
 	}
 	st := &views.Stats{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly), Totals: map[views.Reason]int64{},
 		Days: []views.DayStats{}, Head: views.GenesisHash,
-		Unrecorded: map[string]int64{"malformed_token": l.malformed.Load(), "unknown_article": l.unknown.Load()}}
+		Unrecorded: map[string]int64{"malformed_token": l.malformed.Load(), "unknown_article": l.unknown.Load(), "flood": l.shed.Load()}}
 	for _, r := range views.Reasons() {
 		st.Totals[r] = 0
 	}

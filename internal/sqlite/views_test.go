@@ -454,3 +454,50 @@ func BenchmarkRecordView(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "views/s")
 	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-us/op")
 }
+
+// TestViewLedgerFlood checks that a network flooding beacons past the record
+// rate is refused without records, so the append-only table cannot be filled
+// by one network, while other networks are still recorded.
+func TestViewLedgerFlood(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	clock := &viewClock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+	p := views.DefaultPolicy()
+	p.NetRate = views.Rate{Events: 5, Per: time.Minute}
+	p.RecordRate = views.Rate{Events: 10, Per: time.Minute}
+	l, err := db.OpenViewLedger(ctx, sqlite.ViewLedgerConfig{Key: viewKey, Policy: p, Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	article := publishArticle(t, db, "a", banx.StatusPublished)
+	reader := views.NewReaderID()
+	tok, _ := l.IssueViewToken(ctx, article, reader)
+	clock.Add(p.Dwell)
+	reasons := map[views.Reason]int{}
+	refused := 0
+	for i := 0; i < 30; i++ {
+		rec, err := l.RecordView(ctx, views.Beacon{Token: tok.Token, ReaderID: reader, Addr: netip.MustParseAddr("198.51.100.7"), UserAgent: firefox})
+		switch {
+		case banx.ErrorCode(err) == banx.EUNAVAILABLE && strings.Contains(err.Error(), "too many beacons"):
+			refused++
+		case err != nil:
+			t.Fatal(err)
+		default:
+			reasons[rec.Reason]++
+		}
+	}
+	if reasons[views.Counted] != 1 || reasons[views.Replayed] != 9 || refused != 20 {
+		t.Fatalf("recorded %v, refused %d; want 1 counted, 9 replayed, 20 refused", reasons, refused)
+	}
+	if rec := read(t, l, clock, article, views.NewReaderID(), "203.0.113.9", firefox); rec.Reason != views.Counted {
+		t.Fatalf("other network = %+v", rec)
+	}
+	st, err := l.ViewStats(ctx, clock.Now(), clock.Now())
+	if err != nil || st.Unrecorded["flood"] != 20 || st.Records != 11 {
+		t.Fatalf("stats = %+v, %v", st, err)
+	}
+	if a, err := db.AuditViews(ctx); err != nil || a.Break != nil || a.Records != 11 {
+		t.Fatalf("audit = %+v, %v", a, err)
+	}
+}

@@ -29,6 +29,7 @@ type Judge struct {
 	netArticles map[netArticle][]int64
 	readerRate  map[string]int64 // GCRA theoretical arrival time per reader
 	netRate     map[string]int64 // ... per network prefix
+	recordRate  map[string]int64 // ... of recorded beacons per network prefix
 	lastSweep   int64
 }
 
@@ -53,6 +54,7 @@ func NewJudge(p Policy) *Judge {
 		netArticles: map[netArticle][]int64{},
 		readerRate:  map[string]int64{},
 		netRate:     map[string]int64{},
+		recordRate:  map[string]int64{},
 	}
 }
 
@@ -101,6 +103,13 @@ func (j *Judge) Decide(a Attempt) Reason {
 	}
 	j.count(ra, na, now)
 	return Counted
+}
+
+// Admit reports whether a beacon from network netHash at time at may be
+// recorded at all (Policy.RecordRate). A beacon not admitted is refused before
+// any decision, leaving no record and spending nothing.
+func (j *Judge) Admit(netHash string, at time.Time) bool {
+	return allow(j.recordRate, netHash, at.UnixNano(), j.p.RecordRate)
 }
 
 // Observe replays a recorded decision, so a Judge rebuilt at start-up filters
@@ -201,6 +210,11 @@ func (j *Judge) sweep(now int64) {
 	for k, t := range j.netRate {
 		if t < now {
 			delete(j.netRate, k)
+		}
+	}
+	for k, t := range j.recordRate {
+		if t < now {
+			delete(j.recordRate, k)
 		}
 	}
 }

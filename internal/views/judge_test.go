@@ -45,6 +45,7 @@ func TestPolicyValidate(t *testing.T) {
 		"ErrReaderRate":       func(p *views.Policy) { p.ReaderRate.Events = 0 },
 		"ErrNetRate":          func(p *views.Policy) { p.NetRate.Per = 0 },
 		"ErrCap":              func(p *views.Policy) { p.NetArticleCap = 0 },
+		"ErrRecordRate":       func(p *views.Policy) { p.RecordRate.Events = p.NetRate.Events - 1 },
 	}
 	for name, mutate := range bad {
 		t.Run(name, func(t *testing.T) {
@@ -242,5 +243,27 @@ func TestJudgeObserve(t *testing.T) {
 	}
 	if got := second.Decide(attempt(t, k, r, 1, at, at.Add(p.Dwell))); got != views.Duplicate {
 		t.Fatalf("new token after restart: %s, want duplicate", got)
+	}
+}
+
+func TestJudgeAdmit(t *testing.T) {
+	p := views.DefaultPolicy()
+	j := views.NewJudge(p)
+	k := testKeys(t)
+	flood, other := newReader(k, "198.51.100.7").net, newReader(k, "203.0.113.7").net
+	admitted := 0
+	for i := 0; i < p.RecordRate.Events+100; i++ {
+		if j.Admit(flood, t0) {
+			admitted++
+		}
+	}
+	if admitted != p.RecordRate.Events {
+		t.Fatalf("admitted %d of a flood, want %d", admitted, p.RecordRate.Events)
+	}
+	if !j.Admit(other, t0) {
+		t.Fatal("another network was refused")
+	}
+	if !j.Admit(flood, t0.Add(p.RecordRate.Per)) {
+		t.Fatal("the flooding network is still refused a period later")
 	}
 }

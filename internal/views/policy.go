@@ -82,6 +82,11 @@ type Policy struct {
 	// NetArticleCap bounds the counted views of one article from one network
 	// prefix per Window: a ring of cookie ids behind one network is capped.
 	NetArticleCap int
+	// RecordRate bounds how many beacons from one network prefix are recorded
+	// at all. Every decision is recorded, so without it a flood of replays
+	// would be written to the append-only table row by row; beyond it beacons
+	// are refused unrecorded and only counted in memory.
+	RecordRate Rate
 }
 
 // DefaultPolicy is what `banx serve` uses unless configured otherwise.
@@ -96,6 +101,7 @@ func DefaultPolicy() Policy {
 		ReaderCap:     100,
 		NetCap:        5000,
 		NetArticleCap: 50,
+		RecordRate:    Rate{Events: 1200, Per: time.Minute},
 	}
 }
 
@@ -115,6 +121,8 @@ func (p Policy) Validate() error {
 		return banx.Errorf(banx.EINVALID, "reader rate must be at least 1 event per positive period, got %d per %s", p.ReaderRate.Events, p.ReaderRate.Per)
 	case p.NetRate.Events < 1 || p.NetRate.Per <= 0:
 		return banx.Errorf(banx.EINVALID, "network rate must be at least 1 event per positive period, got %d per %s", p.NetRate.Events, p.NetRate.Per)
+	case p.RecordRate.Events < p.NetRate.Events || p.RecordRate.Per <= 0:
+		return banx.Errorf(banx.EINVALID, "record rate %d per %s must admit at least the network rate %d per %s", p.RecordRate.Events, p.RecordRate.Per, p.NetRate.Events, p.NetRate.Per)
 	case p.ReaderCap < 1 || p.NetCap < 1 || p.NetArticleCap < 1:
 		return banx.Errorf(banx.EINVALID, "view caps must be at least 1, got reader %d, network %d, network per article %d", p.ReaderCap, p.NetCap, p.NetArticleCap)
 	}
