@@ -10,7 +10,7 @@ XRPLJS   := internal/xrpl/testdata/xrpljs
 TESTFLAGS ?= -race -count=1 -timeout 20m
 BENCHTIME ?= 2s
 
-.PHONY: all build run test test-deps tools bench vet fmt clean
+.PHONY: all build run test test-deps tools browser bench vet fmt clean
 
 all: build
 
@@ -30,8 +30,12 @@ $(KUBO): internal/tools/kubo/go.mod internal/tools/kubo/go.sum
 	cd internal/tools/kubo && $(GO) build -trimpath -ldflags "-s -w" -o ../../../$(KUBO) github.com/ipfs/kubo/cmd/ipfs
 	@touch $(KUBO)
 
-## test-deps: everything the tests need: Kubo, xrpl.js
-test-deps: tools $(XRPLJS)/node_modules/.package-lock.json
+## test-deps: everything the tests need: Kubo, xrpl.js, chromium
+test-deps: tools $(XRPLJS)/node_modules/.package-lock.json browser
+
+## browser: Debian's chromium for the browser journey test (cmd/banx/browser_test.go)
+browser:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 $(XRPLJS)/node_modules/.package-lock.json: $(XRPLJS)/package-lock.json
 	npm ci --prefix $(XRPLJS) --no-audit --no-fund

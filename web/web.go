@@ -4,7 +4,9 @@ package web
 
 import "embed"
 
-// FS is the embedded tree: templates/ and static/.
+// FS is the embedded tree: templates/ (html/template files, one per page plus
+// layout.html) and static/ (CSS, JS and images, served under content-hashed
+// names by internal/http).
 //
-//go:embed static
+//go:embed static templates
 var FS embed.FS

@@ -79,7 +79,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	defer client.Close()
 
 	srv := &banxhttp.Server{Addr: cfg.Addr, Store: store, DB: db, Logger: logger, OperatorTokenHash: tokenHash,
-		Ledger: ledgerHealth{client, ledgerKind}, Views: viewLedger}
+		Ledger: ledgerHealth{client, ledgerKind}, Views: viewLedger, Site: &banxhttp.Site{ViewCounts: db}}
 	srv.TrustedProxies, _ = parseTrustedProxies(cfg.TrustedProxies) // validated with the config
 	closeVerifier, err := attachVerifier(srv, xrplURL, store)
 	if err != nil {

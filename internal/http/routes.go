@@ -45,6 +45,21 @@ func (s *Server) routes() {
 		api.PUT("/authors/:address/beneficiaries", s.requireOperator(), s.handleSetBeneficiaries)
 		api.PUT("/authors/:address/rewards", s.requireOperator(), s.handleSetRewardsPreference)
 	}
+	// Pages are HTML for readers, not API operations, so they are not in
+	// contracts/openapi.yaml; they are registered with Handle, which the
+	// OpenAPI route test (it reads .GET/.POST/... calls) leaves out.
+	if s.Site != nil && s.Publish != nil {
+		e.Handle("GET", "/", s.handleHomePage)
+		e.Handle("GET", "/category/:id", s.handleCategoryPage)
+		e.Handle("GET", "/tag/:tag", s.handleTagPage)
+		e.Handle("GET", "/author/:address", s.handleAuthorPage)
+		e.Handle("GET", "/a/:id", s.handleArticlePage)
+		e.Handle("GET", "/a/:id/:slug", s.handleArticlePage)
+		e.Handle("GET", "/verify", s.handleVerifyPage)
+		e.Handle("GET", "/verify/:tx", s.handleVerifyPage)
+		e.Handle("GET", "/static/:file", s.handleStatic)
+		e.Handle("GET", "/robots.txt", s.handleRobots)
+	}
 	if s.Views != nil {
 		api.GET("/articles/:id/view-token", s.handleViewToken)
 		api.POST("/views", s.handleViewBeacon)

@@ -81,6 +81,9 @@ type Server struct {
 	// Verifier serves GET /api/v1/verify/{txhash} and POST /api/v1/verify from
 	// an XRPL node and an IPFS node, never the database; nil leaves them out.
 	Verifier Verifier
+	// Site is the server-rendered web application (pages, static assets);
+	// nil leaves the pages out. Its pages need Publish.
+	Site *Site
 
 	ln     net.Listener
 	server *http.Server
@@ -94,6 +97,11 @@ func (s *Server) Open() error {
 	}
 	if s.MaxBodyBytes <= 0 {
 		s.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if s.Site != nil {
+		if err := s.Site.load(); err != nil {
+			return err
+		}
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s.engine = gin.New()

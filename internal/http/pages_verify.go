@@ -1,0 +1,40 @@
+package http
+
+import (
+	"github.com/banxmedia/banx/internal/banx"
+	"github.com/gin-gonic/gin"
+)
+
+type verifyPage struct {
+	pageBase
+	TxHash, CID, SHA256 string
+	Report              *pageReport
+}
+
+// handleVerifyPage shows the verification form, and with a transaction hash
+// (in the path, or ?tx= from the form) runs the verifier and shows its
+// checklist. It never reads Banx's database: the report is what the ledger
+// and IPFS say.
+func (s *Server) handleVerifyPage(c *gin.Context) {
+	p := verifyPage{pageBase: s.base("Verify an article", "Check an article's anchor on the XRP Ledger and its content on IPFS."),
+		TxHash: c.Param("tx"), CID: c.Query("cid"), SHA256: c.Query("sha256")}
+	if p.TxHash == "" {
+		p.TxHash = c.Query("tx")
+	}
+	if p.TxHash != "" {
+		if s.Verifier == nil {
+			s.pageError(c, errVerifierMissing)
+			return
+		}
+		r, err := s.verifyReport(c.Request.Context(), p.TxHash, p.CID, p.SHA256)
+		if err != nil {
+			s.pageError(c, err)
+			return
+		}
+		p.Report = r
+		c.Header("Cache-Control", "no-store")
+	}
+	s.renderPage(c, 200, "verify", p)
+}
+
+var errVerifierMissing = banx.Errorf(banx.EUNAVAILABLE, "this Banx server has no verifier configured; use banx verify")
