@@ -107,6 +107,22 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Logf("screenshot %s", path)
 }
 
+// viewport saves what the reader sees without scrolling, like screenshot.
+func viewport(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("BANX_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // coverPNG is a real image for the seed article's cover, so the page shows a
 // picture served from Banx's own /ipfs/ gateway.
 func coverPNG(t *testing.T) []byte {
@@ -320,7 +336,7 @@ func TestBrowserJourney(t *testing.T) {
 		if _, err := time.Parse(time.RFC3339, f.LedgerTime); err != nil || !strings.HasPrefix(f.VerifyHref, "/verify/"+seed["tx"]) {
 			t.Errorf("ledger time %q, verify link %q", f.LedgerTime, f.VerifyHref)
 		}
-		if !strings.Contains(f.Ecosystem, "Powered by the XRP Ledger & BXE Token") || !strings.Contains(f.Ecosystem, "Become an author") {
+		if !strings.Contains(f.Ecosystem, "Powered by the XRP Ledger & BXE Token") || !strings.Contains(f.Ecosystem, "Become an author and earn BXE") {
 			t.Errorf("ecosystem block = %q", f.Ecosystem)
 		}
 		for _, src := range f.Scripts {
@@ -338,10 +354,11 @@ func TestBrowserJourney(t *testing.T) {
 			t.Errorf("phone: scrollWidth %d > innerWidth %d", f.ScrollWidth, f.InnerWidth)
 		}
 		screenshot(t, tctx, "article-phone")
+		viewport(t, tctx, "article-phone-top")
 		if err := chromedp.Do(tctx, chromedp.Click("[data-testid=credibility] summary"), chromedp.WaitVisible("[data-testid=credibility] table")); err != nil {
 			t.Fatal(err)
 		}
-		screenshot(t, tctx, "article-phone-credibility")
+		viewport(t, tctx, "article-phone-credibility")
 
 		if err := chromedp.Do(tctx, chromedp.EmulateViewport(1280, 900), chromedp.Click("[data-testid=verify]"),
 			chromedp.WaitVisible("[data-testid=verdict]")); err != nil {

@@ -51,7 +51,7 @@ func (st *Site) load() error {
 	if st.assets, err = loadAssets(); err != nil {
 		return err
 	}
-	if st.templates, err = pageTemplates(st.assets, "list", "article", "verify", "error"); err != nil {
+	if st.templates, err = pageTemplates(st.assets, "list", "article", "verify", "join", "error"); err != nil {
 		return err
 	}
 	if st.categories, err = manifest.Categories(); err != nil {
@@ -162,6 +162,11 @@ type listFilter func(*manifest.Manifest) bool
 func (s *Server) handleHomePage(c *gin.Context) {
 	s.listArticles(c, s.base("Latest articles", "The latest articles published on Banx, anchored on the XRP Ledger."),
 		"Latest articles", "Original reporting, stored on IPFS and anchored on the XRP Ledger.", "", nil)
+}
+
+// handleJoinPage invites readers to become authors and says how to publish.
+func (s *Server) handleJoinPage(c *gin.Context) {
+	s.renderPage(c, 200, "join", s.base("Become an author", "Publish on Banx and earn BXE rewards."))
 }
 
 // handleCategoryPage lists published articles in one category.

@@ -55,6 +55,7 @@ func (s *Server) routes() {
 		e.Handle("GET", "/author/:address", s.handleAuthorPage)
 		e.Handle("GET", "/a/:id", s.handleArticlePage)
 		e.Handle("GET", "/a/:id/:slug", s.handleArticlePage)
+		e.Handle("GET", "/authors/join", s.handleJoinPage)
 		e.Handle("GET", "/verify", s.handleVerifyPage)
 		e.Handle("GET", "/verify/:tx", s.handleVerifyPage)
 		e.Handle("GET", "/static/:file", s.handleStatic)
