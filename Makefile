@@ -35,7 +35,7 @@ test-deps: tools $(XRPLJS)/node_modules/.package-lock.json browser
 
 ## browser: Debian's chromium for the browser journey test (cmd/banx/browser_test.go)
 browser:
-	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
 $(XRPLJS)/node_modules/.package-lock.json: $(XRPLJS)/package-lock.json
 	npm ci --prefix $(XRPLJS) --no-audit --no-fund
