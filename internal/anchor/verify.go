@@ -46,6 +46,11 @@ func VerifyOffline(b ProofBundle) Report {
 		r.Set(CheckContentCID, StatusSkip, fetch)
 		r.Set(CheckManifestAuthor, StatusSkip, fetch)
 	}
+	// Nothing offline proves the transaction is in a validated ledger: say so, so an
+	// offline report is at best "incomplete" and never reads "verified".
+	const needNode = "not checked offline: needs an XRPL node"
+	r.Set(CheckLedgerNetwork, StatusSkip, needNode)
+	r.Set(CheckLedgerTx, StatusSkip, needNode)
 	return r
 }
 

@@ -39,8 +39,13 @@ func TestVerifyOfflineOK(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := anchor.VerifyOffline(tc.bundle)
-			if r.Verdict() != anchor.VerdictVerified {
-				t.Fatalf("verdict %s: %s", r.Verdict(), dump(r))
+			if r.Verdict() != anchor.VerdictIncomplete {
+				t.Fatalf("offline verdict %s, want incomplete: %s", r.Verdict(), dump(r))
+			}
+			for _, c := range r.Checks {
+				if c.Status == anchor.StatusSkip && c.ID != anchor.CheckLedgerNetwork && c.ID != anchor.CheckLedgerTx {
+					t.Errorf("check %s skipped offline: %s", c.ID, c.Detail)
+				}
 			}
 			ids := []string{}
 			for _, c := range r.Checks {
@@ -49,9 +54,9 @@ func TestVerifyOfflineOK(t *testing.T) {
 					t.Errorf("check %s has no name", c.ID)
 				}
 			}
-			want := "bundle memo memo.content author tx.hash tx.memo tx.signature content.sha256 content.cid manifest.author"
+			want := "bundle memo memo.content author tx.hash tx.memo tx.signature content.sha256 content.cid manifest.author ledger.network ledger.tx"
 			if tc.bundle.Mode == anchor.KindBatch {
-				want = "bundle memo leaf.signature author.key merkle.path tx.hash tx.memo tx.signature content.sha256 content.cid manifest.author"
+				want = "bundle memo leaf.signature author.key merkle.path tx.hash tx.memo tx.signature content.sha256 content.cid manifest.author ledger.network ledger.tx"
 			}
 			if got := strings.Join(ids, " "); got != want {
 				t.Errorf("checks\n got %s\nwant %s", got, want)
@@ -72,6 +77,7 @@ func TestVerifyOfflineOK(t *testing.T) {
 		for _, id := range []string{anchor.CheckTxHash, anchor.CheckTxMemo, anchor.CheckTxSignature} {
 			r.Set(id, anchor.StatusPass, "ledger")
 		}
+		r.Set(anchor.CheckLedgerNetwork, anchor.StatusPass, "network 0")
 		r.Set(anchor.CheckLedgerTx, anchor.StatusPass, "validated in ledger 96, tesSUCCESS")
 		if r.Verdict() != anchor.VerdictVerified {
 			t.Fatalf("verdict after online checks %s: %s", r.Verdict(), dump(r))
