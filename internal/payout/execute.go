@@ -31,6 +31,8 @@ type Ledger interface {
 	Ledger(ctx context.Context) (*xrpl.LedgerHeader, error)
 	// AcceptLedger closes the open ledger of a standalone node.
 	AcceptLedger(ctx context.Context) (uint32, error)
+	// ServerInfo reports the node's complete ledger history, among others.
+	ServerInfo(ctx context.Context) (xrpl.ServerInfo, error)
 }
 
 // Payout memo: every payment of an epoch names the epoch and the plan root, so
@@ -365,6 +367,9 @@ func (e *Executor) settle(ctx context.Context, epoch uint64, inflight []Payout, 
 			e.hook(BoundaryFinal)
 		}
 		if len(expired) > 0 {
+			if err := e.provenAbsent(ctx, pending, expired, hdr.Index); err != nil {
+				return err
+			}
 			if err := e.Store.MarkExpired(ctx, expired, hdr.Index); err != nil {
 				return err
 			}
@@ -384,6 +389,41 @@ func (e *Executor) settle(ctx context.Context, epoch uint64, inflight []Payout, 
 			}
 		}
 		pending = still
+	}
+	return nil
+}
+
+// MaxLedgerOffset bounds how far past the validated ledger a payment's
+// LastLedgerSequence may be set; xrpl's default is 20. It is how far back a
+// node's history must reach for "not found" to prove a payment never applied.
+const MaxLedgerOffset = 256
+
+// provenAbsent checks that the node's "not found" means what expiry needs: a
+// node missing some of the ledgers in which a payment could have applied
+// (LastLedgerSequence - MaxLedgerOffset up to the newest validated ledger)
+// answers txnNotFound for transactions it simply does not hold. Re-signing on
+// its word could pay twice, so the run stops instead.
+func (e *Executor) provenAbsent(ctx context.Context, pending []Payout, ids []int64, validated uint32) error {
+	info, err := e.Ledger.ServerInfo(ctx)
+	if err != nil {
+		return err
+	}
+	dead := map[int64]bool{}
+	for _, id := range ids {
+		dead[id] = true
+	}
+	for _, p := range pending {
+		if !dead[p.ID] {
+			continue
+		}
+		from := uint32(1)
+		if p.LastLedgerSequence > MaxLedgerOffset {
+			from = p.LastLedgerSequence - MaxLedgerOffset
+		}
+		if info.Ledgers.Min > from || info.Ledgers.Max < validated {
+			return banx.Errorf(banx.EUNAVAILABLE, "payment %d (tx %s): the node holds ledgers %d-%d only, so it cannot prove the transaction never applied in %d-%d; use a node with that history before payouts resume",
+				p.ID, p.TxHash, info.Ledgers.Min, info.Ledgers.Max, from, validated)
+		}
 	}
 	return nil
 }

@@ -1,7 +1,9 @@
 package payout_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"math/big"
 	"path/filepath"
 	"strings"
@@ -12,6 +14,7 @@ import (
 	"github.com/banxmedia/banx/internal/banx"
 	"github.com/banxmedia/banx/internal/payout"
 	"github.com/banxmedia/banx/internal/reward"
+	"github.com/banxmedia/banx/internal/xrpl"
 )
 
 // TestPayoutEndToEnd plans two epochs from a real view ledger and pays them on
@@ -173,4 +176,61 @@ func mustRat(t testing.TB, s string) *big.Rat {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// shortHistory is a real node that claims to keep only its newest ledgers, as
+// a pruned rippled does.
+type shortHistory struct{ *xrpl.Client }
+
+func (s shortHistory) ServerInfo(ctx context.Context) (xrpl.ServerInfo, error) {
+	info, err := s.Client.ServerInfo(ctx)
+	info.Ledgers.Min = info.Ledgers.Max - 2
+	return info, err
+}
+
+// TestExpiryNeedsHistory checks that a payment is re-signed only when the node
+// can prove it never applied: signed blobs that were never submitted and whose
+// LastLedgerSequence has passed stay in flight on a node with a short history.
+func TestExpiryNeedsHistory(t *testing.T) {
+	e := startEnv(t)
+	ctx := testContext(t)
+	dbPath := filepath.Join(t.TempDir(), "banx.db")
+	db := openDB(t, dbPath)
+	addViews(t, dbPath, 1, e.dev.Authors[0].Address, 3, epochStart(t, 3))
+	if _, err := planner(t, db, e).PlanEpoch(ctx, 3, false); err != nil {
+		t.Fatal(err)
+	}
+	stop := errors.New("stop after signing")
+	ex := &payout.Executor{Store: db, Ledger: e.client, Wallet: e.distribution(t), Currency: e.token.Currency, Issuer: e.token.Issuer,
+		Standalone: true, Hook: func(b string) {
+			if b == payout.BoundarySigned {
+				panic(stop)
+			}
+		}}
+	func() {
+		defer func() {
+			if r := recover(); r != stop {
+				t.Fatalf("recovered %v", r)
+			}
+		}()
+		ex.Run(ctx, 3)
+	}()
+	for range xrpl.DefaultLedgerOffset + 2 {
+		if _, err := e.ledger.Accept(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ex.Hook, ex.Ledger = nil, shortHistory{e.client}
+	_, err := ex.Run(ctx, 3)
+	if banx.ErrorCode(err) != banx.EUNAVAILABLE || !strings.Contains(err.Error(), "cannot prove") {
+		t.Fatalf("err = %v", err)
+	}
+	ps, _ := db.Payouts(ctx, 3)
+	if ps[0].Status != payout.StatusSigned || ps[0].Attempt != 1 {
+		t.Fatalf("payment re-signed on a node without the history: %+v", ps[0])
+	}
+	ex.Ledger = e.client
+	if ps, err = ex.Run(ctx, 3); err != nil || ps[0].Status != payout.StatusPaid || ps[0].Attempt != 2 {
+		t.Fatalf("with full history: %v %+v", err, ps)
+	}
 }

@@ -55,3 +55,8 @@ func (t *timingLedger) AcceptLedger(ctx context.Context) (uint32, error) {
 	defer t.rec("accept", time.Now())
 	return t.inner.AcceptLedger(ctx)
 }
+
+func (t *timingLedger) ServerInfo(ctx context.Context) (xrpl.ServerInfo, error) {
+	defer t.rec("info", time.Now())
+	return t.inner.ServerInfo(ctx)
+}
