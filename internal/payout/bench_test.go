@@ -116,7 +116,8 @@ func submitAll(b *testing.B, e *env, n int, build func(i int) (transaction.FlatT
 // 15 s. Batches of 1000 consecutive sequence numbers from the distribution
 // account go into one ledger each. BANX_BENCH_TRACE=1 prints the time of each
 // state boundary and where the calls to the node went; BANX_BENCH_WS=1 pays
-// over WebSocket; BANX_BENCH_PAYOUTS=N pays N instead.
+// over WebSocket; BANX_BENCH_PAYOUTS=N pays N instead; BANX_BENCH_BATCH=N
+// signs N per ledger.
 //
 //	go test -run '^$' -bench Payout10k -benchtime 1x ./internal/payout
 func BenchmarkPayout10k(b *testing.B) {
@@ -156,7 +157,7 @@ func BenchmarkPayout10k(b *testing.B) {
 			b.Fatalf("plan: %v", err)
 		}
 		ex := &payout.Executor{Store: db, Ledger: e.client, Wallet: e.distribution(b), Currency: e.token.Currency, Issuer: e.token.Issuer,
-			BatchSize: 1000, Standalone: true, Concurrency: 4}
+			BatchSize: benchBatch(), Standalone: true, Concurrency: 4}
 		if os.Getenv("BANX_BENCH_WS") != "" {
 			wsc, err := xrpl.Dial(ctx, "ws"+strings.TrimPrefix(e.url, "http"))
 			if err != nil {
@@ -319,4 +320,12 @@ func benchAddr(i int) string {
 		panic(err)
 	}
 	return a
+}
+
+// benchBatch is the payout batch size, 1000 unless BANX_BENCH_BATCH says.
+func benchBatch() int {
+	if v, err := strconv.Atoi(os.Getenv("BANX_BENCH_BATCH")); err == nil && v > 0 {
+		return v
+	}
+	return 1000
 }
