@@ -66,8 +66,13 @@ var Boundaries = []string{BoundarySigned, BoundarySubmit, BoundarySubmitted, Bou
 
 // Progress is a snapshot of an epoch's payments, reported as they change.
 type Progress struct {
-	Epoch                                            uint64
-	Total, Pending, InFlight, Paid, Deferred, Failed int
+	Epoch    uint64 `json:"epoch"`
+	Total    int    `json:"total"`
+	Pending  int    `json:"pending"`
+	InFlight int    `json:"in_flight"`
+	Paid     int    `json:"paid"`
+	Deferred int    `json:"deferred"`
+	Failed   int    `json:"failed"`
 }
 
 // Executor pays an epoch's plan from the distribution account.
