@@ -5,10 +5,14 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -309,4 +313,82 @@ func TestPayoutCLI(t *testing.T) {
 			t.Fatalf("err = %v", err)
 		}
 	})
+}
+
+// TestPayoutCLICrashChild is not a test of its own: TestPayoutCLICrash runs the
+// test binary again with BANX_CLI_CHILD set, and this runs `banx` with the
+// arguments in BANX_CLI_ARGS, the way the real binary would.
+func TestPayoutCLICrashChild(t *testing.T) {
+	if os.Getenv("BANX_CLI_CHILD") != "1" {
+		return
+	}
+	err := run(context.Background(), strings.Fields(os.Getenv("BANX_CLI_ARGS")), os.Getenv, strings.NewReader(""), os.Stdout, os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "banx:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// TestPayoutCLICrash kills `banx payout run` with BANX_PAYOUT_CRASH after each
+// state boundary of its first batch, against the ledger of a running `banx
+// serve`, and checks that a plain rerun finishes the epoch with every payment
+// made once.
+func TestPayoutCLICrash(t *testing.T) {
+	s := startRewardServe(t)
+	m := devAuthorLine.FindAllStringSubmatch(s.stdout(), -1)
+	_, ledgerURL, _ := strings.Cut(s.stdout(), "Embedded XRP Ledger at ")
+	ledgerURL, _, _ = strings.Cut(ledgerURL, " ")
+	policy, _ := reward.DefaultPolicy()
+	boundaries := []string{payout.BoundarySigned, payout.BoundarySubmit, payout.BoundarySubmitted, payout.BoundaryValidated, payout.BoundaryFinal}
+	for i, b := range boundaries {
+		epoch := uint64(3 + i)
+		start, _ := policy.Epoch(epoch)
+		addCountedViews(t, s.dataDir, int64(2*i+1), m[0][1], 1, start)
+		addCountedViews(t, s.dataDir, int64(2*i+2), m[1][1], 3, start)
+		cli := func(crash string, args ...string) (killed bool, out string) {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestPayoutCLICrashChild$")
+			cmd.Env = append(os.Environ(), "BANX_CLI_CHILD=1", "BANX_CLI_ARGS="+strings.Join(args, " "), "BANX_DATA_DIR="+s.dataDir,
+				"BANX_XRPL_URL="+ledgerURL, "BANX_NETWORK=embedded", "BANX_PAYOUT_CRASH="+crash)
+			b, err := cmd.CombinedOutput()
+			var ee *exec.ExitError
+			if errors.As(err, &ee) {
+				if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL {
+					return true, string(b)
+				}
+			}
+			if err != nil {
+				t.Fatalf("banx %s: %v\n%s", strings.Join(args, " "), err, b)
+			}
+			return false, string(b)
+		}
+		ep := fmt.Sprint(epoch)
+		if _, out := cli("", "payout", "plan", "--epoch", ep); !strings.Contains(out, `"root"`) {
+			t.Fatalf("plan: %s", out)
+		}
+		if killed, out := cli(b+":1", "payout", "run", "--epoch", ep); !killed {
+			t.Fatalf("%s: banx payout run was not killed:\n%s", b, out)
+		}
+		if _, out := cli("", "payout", "run", "--epoch", ep); !strings.Contains(out, "2 payments: 2 paid") {
+			t.Fatalf("%s: rerun: %s", b, out)
+		}
+		_, body, _ := s.do(t, "GET", "/api/v1/payouts/"+ep, "", nil)
+		var rep payout.Report
+		if err := json.Unmarshal(body, &rep); err != nil || rep.Summary.Paid != 2 {
+			t.Fatalf("%s: report %s", b, body)
+		}
+		for _, p := range rep.Payments {
+			if p.Attempt != 1 || p.Delivered != p.Amount {
+				t.Fatalf("%s: payment %+v was signed twice or not fully delivered", b, p)
+			}
+		}
+	}
+	// Every epoch paid each author exactly its plan: the circulating supply is
+	// the sum of the plans.
+	_, body, _ := s.do(t, "GET", "/api/v1/token", "", nil)
+	var st payout.TokenStatus
+	json.Unmarshal(body, &st)
+	if st.Circulating != fmt.Sprint(len(boundaries)*2*5000) {
+		t.Fatalf("circulating %s after %d epochs of 10000", st.Circulating, len(boundaries))
+	}
 }
