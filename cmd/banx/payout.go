@@ -181,7 +181,7 @@ func openPayoutService(ctx context.Context, cfg Config, e env, needSeed, needLed
 // BANX_PAYOUT_CRASH=boundary[:n] makes the process SIGKILL itself right after
 // the n-th pass of a state boundary: the crash-recovery tests use it.
 func newExecutor(db *sqlite.DB, l payout.Ledger, network string, tok *payout.Token, w *wallet.Wallet, getenv func(string) string) *payout.Executor {
-	ex := &payout.Executor{Store: db, Ledger: l, Wallet: w, Currency: tok.Currency, Issuer: tok.Issuer, BatchSize: 10, Concurrency: 4}
+	ex := &payout.Executor{Store: db, Ledger: l, Wallet: w, Currency: tok.Currency, Issuer: tok.Issuer, Network: network, BatchSize: 10, Concurrency: 4}
 	if network == "embedded" {
 		ex.Standalone, ex.BatchSize = true, 1000
 	}

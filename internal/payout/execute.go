@@ -83,6 +83,8 @@ type Executor struct {
 	Wallet   *wallet.Wallet
 	Currency string
 	Issuer   string
+	// Network, when set, must be the network the plan was made for.
+	Network string
 	// BatchSize is how many payments are signed with consecutive sequence
 	// numbers and submitted before waiting. Public servers queue at most 10
 	// transactions per account, so 10 is the default; the embedded ledger takes
@@ -120,6 +122,14 @@ func (e *Executor) Run(ctx context.Context, epoch uint64) ([]Payout, error) {
 	rec, err := e.Store.Plan(ctx, epoch)
 	if err != nil {
 		return nil, err
+	}
+	plan, err := reward.ParsePlan(rec.Document)
+	if err != nil {
+		return nil, banx.Wrap(banx.EINTERNAL, err, "stored plan of epoch %d", epoch)
+	}
+	if plan.Currency != e.Currency || plan.Issuer != e.Issuer || (e.Network != "" && plan.Network != e.Network) {
+		return nil, banx.Errorf(banx.ECONFLICT, "epoch %d was planned for %s issued by %s on %s; this run pays %s issued by %s on %s",
+			epoch, plan.Currency, plan.Issuer, plan.Network, e.Currency, e.Issuer, orUnknown(e.Network))
 	}
 	all, err := e.Store.Payouts(ctx, epoch)
 	if err != nil {
@@ -560,4 +570,11 @@ func Summarize(epoch uint64, all []Payout) Progress {
 		}
 	}
 	return pr
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "an unnamed network"
+	}
+	return s
 }

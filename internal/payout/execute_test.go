@@ -155,6 +155,12 @@ func TestPayoutEndToEnd(t *testing.T) {
 			t.Fatalf("unplanned epoch proof: %v", err)
 		}
 	})
+	t.Run("ErrOtherToken", func(t *testing.T) {
+		other := &payout.Executor{Store: db, Ledger: e.client, Wallet: e.distribution(t), Currency: e.token.Currency, Issuer: a1, Network: "testnet"}
+		if _, err := other.Run(ctx, 3); banx.ErrorCode(err) != banx.ECONFLICT || !strings.Contains(err.Error(), "was planned for BXE") {
+			t.Fatalf("err = %v", err)
+		}
+	})
 	t.Run("ErrNotClosed", func(t *testing.T) {
 		pl2 := *pl
 		pl2.Now = func() time.Time { return epochStart(t, 5).Add(time.Hour) }
