@@ -67,10 +67,12 @@ func (l *Ledger) rpcTx(c *rpcCall) map[string]any {
 	binary := boolParam(c.params, "binary")
 	ctx := context.Background()
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	rec, err := l.store.txByHash(ctx, id)
 	if err == nil {
 		h, err := l.headerBySeq(ctx, rec.seq)
+		// A validated transaction and its header never change: decode and format
+		// them outside the ledger's lock, so lookups do not queue behind submits.
+		l.mu.Unlock()
 		if err != nil {
 			return rpcErr("internal")
 		}
@@ -87,6 +89,7 @@ func (l *Ledger) rpcTx(c *rpcCall) map[string]any {
 		}
 		return out
 	}
+	defer l.mu.Unlock()
 	if !errors.Is(err, errNotFound) {
 		return rpcErr("internal")
 	}
