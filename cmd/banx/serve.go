@@ -10,6 +10,7 @@ import (
 
 	banxhttp "github.com/banxmedia/banx/internal/http"
 	"github.com/banxmedia/banx/internal/ledger"
+	"github.com/banxmedia/banx/internal/metrics"
 	"github.com/banxmedia/banx/internal/sqlite"
 	"github.com/banxmedia/banx/internal/xrpl"
 )
@@ -43,16 +44,19 @@ func runServe(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close()
+	reg := metrics.New(metrics.Config{Anchors: db.CountAnchorsByState, Versions: db.CountVersionsByStatus,
+		Payouts: db.CountPayoutsByState, Logger: logger})
 	viewLedger, err := openViewLedger(ctx, cfg, db)
 	if err != nil {
 		return err
 	}
 	defer viewLedger.Close()
-	store, err := openStore(ctx, cfg)
+	rawStore, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer rawStore.Close()
+	store := reg.CountStoreErrors(rawStore)
 
 	xrplURL, ledgerKind := cfg.XRPLURL, "remote"
 	if xrplURL == "" {
@@ -72,14 +76,15 @@ func runServe(ctx context.Context, args []string, e env) error {
 		xrplURL = url
 		fmt.Fprintf(e.stdout, "Embedded XRP Ledger at %s (closes a ledger every second)\n", url)
 	}
-	client, err := xrpl.Dial(ctx, xrplURL, xrpl.WithLogger(logger))
+	client, err := xrpl.Dial(ctx, xrplURL, xrpl.WithLogger(logger), xrpl.WithErrorHook(reg.LedgerError))
 	if err != nil {
 		return err
 	}
 	defer client.Close()
 
 	srv := &banxhttp.Server{Addr: cfg.Addr, Store: store, DB: db, Logger: logger, OperatorTokenHash: tokenHash,
-		Ledger: ledgerHealth{client, ledgerKind}, Views: viewLedger, Site: &banxhttp.Site{ViewCounts: db}}
+		Ledger: ledgerHealth{client, ledgerKind}, Views: reg.CountViews(viewLedger), Site: &banxhttp.Site{ViewCounts: db},
+		Metrics: reg}
 	srv.TrustedProxies, _ = parseTrustedProxies(cfg.TrustedProxies) // validated with the config
 	closeVerifier, err := attachVerifier(srv, xrplURL, store)
 	if err != nil {

@@ -28,15 +28,20 @@ func (s *Server) requestID() gin.HandlerFunc {
 
 func requestIDOf(c *gin.Context) string { return c.GetString(requestIDKey) }
 
-// logRequests writes one structured line per request. It logs the route pattern
-// and path but never headers or bodies, which may carry tokens or seeds.
+// logRequests writes one structured line per request and, with Metrics,
+// observes its latency. It logs the route pattern and path but never headers
+// or bodies, which may carry tokens or seeds.
 func (s *Server) logRequests() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
+		d := time.Since(start)
+		if s.Metrics != nil {
+			s.observe(c, d)
+		}
 		s.Logger.Info("request", "request_id", requestIDOf(c), "method", c.Request.Method,
 			"route", c.FullPath(), "path", c.Request.URL.Path, "status", c.Writer.Status(),
-			"bytes", c.Writer.Size(), "duration_ms", float64(time.Since(start).Microseconds())/1000)
+			"bytes", c.Writer.Size(), "duration_ms", float64(d.Microseconds())/1000)
 	}
 }
 

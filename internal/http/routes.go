@@ -9,6 +9,9 @@ func (s *Server) routes() {
 	e.NoMethod(s.methodNotAllowed)
 
 	e.GET("/healthz", s.handleHealth)
+	if s.Metrics != nil {
+		e.GET("/metrics", s.requireOperator(), s.handleMetrics)
+	}
 	e.GET("/ipfs/:cid", s.handleGetContent)
 	e.HEAD("/ipfs/:cid", s.handleGetContent)
 

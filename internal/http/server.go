@@ -81,6 +81,9 @@ type Server struct {
 	// Verifier serves GET /api/v1/verify/{txhash} and POST /api/v1/verify from
 	// an XRPL node and an IPFS node, never the database; nil leaves them out.
 	Verifier Verifier
+	// Metrics records request latencies and serves GET /metrics to the
+	// operator; nil leaves both out.
+	Metrics Metrics
 	// Site is the server-rendered web application (pages, static assets);
 	// nil leaves the pages out. Its pages need Publish.
 	Site *Site

@@ -54,6 +54,7 @@ type options struct {
 	readRetries   int
 	linesPageSize int
 	logger        *slog.Logger
+	onError       func(method string, err error) // see WithErrorHook
 }
 
 // WithHTTPClient shares an *http.Client (and its connection pool) between clients.
@@ -211,10 +212,10 @@ func (c *Client) call(ctx context.Context, req request, out any, retry bool) err
 		}
 	}
 	if err != nil {
-		return err
+		return c.failed(req.Method(), err)
 	}
 	if err := decodeResult(res, out); err != nil {
-		return malformed(c.url, req.Method(), err)
+		return c.failed(req.Method(), malformed(c.url, req.Method(), err))
 	}
 	return nil
 }
