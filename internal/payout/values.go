@@ -3,8 +3,8 @@ package payout
 import (
 	"math/big"
 
-	addresscodec "github.com/Peersyst/xrpl-go/address-codec"
 	"github.com/Peersyst/xrpl-go/xrpl/transaction/types"
+	"github.com/banxmedia/banx/internal/address"
 
 	"github.com/banxmedia/banx/internal/amount"
 	"github.com/banxmedia/banx/internal/banx"
@@ -14,7 +14,7 @@ import (
 func addrType(s string) types.Address { return types.Address(s) }
 
 func checkAddress(what, a string) error {
-	if len(a) < 25 || len(a) > 35 || !addresscodec.IsValidClassicAddress(a) {
+	if !address.IsClassic(a) {
 		return banx.Errorf(banx.EINVALID, "%s %q is not a classic XRPL address", what, a)
 	}
 	return nil

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"time"
 
-	addresscodec "github.com/Peersyst/xrpl-go/address-codec"
+	"github.com/banxmedia/banx/internal/address"
 
 	"github.com/banxmedia/banx/internal/amount"
 	"github.com/banxmedia/banx/internal/banx"
@@ -404,7 +404,7 @@ func ValidateShares(author string, shares []Share, max int) error {
 }
 
 func checkAccount(what, a string) error {
-	if len(a) < 25 || len(a) > 35 || !addresscodec.IsValidClassicAddress(a) {
+	if !address.IsClassic(a) {
 		return banx.Errorf(banx.EINVALID, "%s %q is not a classic XRPL address", what, a)
 	}
 	return nil
