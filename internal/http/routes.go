@@ -63,6 +63,13 @@ func (s *Server) routes() {
 		e.Handle("GET", "/verify/:tx", s.handleVerifyPage)
 		e.Handle("GET", "/static/:file", s.handleStatic)
 		e.Handle("GET", "/robots.txt", s.handleRobots)
+		e.Handle("GET", "/dashboard", s.handleDashboardPage)
+		e.Handle("GET", "/dashboard/trustline", s.handleDashboardTrustLine)
+		e.Handle("GET", "/operator", s.handleOperatorPage)
+		e.Handle("POST", "/operator/login", s.handleOperatorLogin)
+		e.Handle("POST", "/operator/logout", s.handleOperatorLogout)
+		e.Handle("POST", "/operator/plan", s.handleOperatorPlan)
+		e.Handle("POST", "/operator/run", s.handleOperatorRun)
 	}
 	if s.Views != nil {
 		api.GET("/articles/:id/view-token", s.handleViewToken)

@@ -88,6 +88,7 @@ type Server struct {
 	// nil leaves the pages out. Its pages need Publish.
 	Site *Site
 
+	ops    operatorSessions // signed-in operator browsers (pages_operator.go)
 	ln     net.Listener
 	server *http.Server
 	engine *gin.Engine
@@ -103,6 +104,9 @@ func (s *Server) Open() error {
 	}
 	if s.Site != nil {
 		if err := s.Site.load(); err != nil {
+			return err
+		}
+		if err := s.loadDashboards(); err != nil {
 			return err
 		}
 	}
