@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"fmt"
+	"github.com/banxmedia/banx/internal/address"
 	"sync"
 
 	addresscodec "github.com/Peersyst/xrpl-go/address-codec"
@@ -67,6 +68,10 @@ const accountOneAddress = "rrrrrrrrrrrrrrrrrrrrBZbvji"
 // parseAccount decodes a classic address with the address codec.
 func parseAccount(s string) (AccountID, error) {
 	var a AccountID
+	// xrpl-go's base58 decoder panics on non-ASCII input: screen it first.
+	if !address.IsClassic(s) {
+		return a, fmt.Errorf("%q is not a classic address", s)
+	}
 	_, id, err := addresscodec.DecodeClassicAddressToAccountID(s)
 	if err != nil {
 		return a, err
