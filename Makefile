@@ -8,9 +8,13 @@ BIN      := bin
 KUBO     := $(BIN)/ipfs
 XRPLJS   := internal/xrpl/testdata/xrpljs
 TESTFLAGS ?= -race -count=1 -timeout 20m
-BENCHTIME ?= 2s
+BENCHTIME ?= 1s
+BENCHOUT ?= $(BIN)/bench.txt
+FUZZTIME ?= 30s
+DURATION ?= 60s
+CONNS    ?= 1000
 
-.PHONY: all build run test test-deps tools browser bench vet fmt clean
+.PHONY: all build run test test-deps tools browser bench fuzz loadtest vet fmt clean
 
 all: build
 
@@ -50,9 +54,41 @@ vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l cmd internal contracts web)" || (echo "gofmt needed:"; gofmt -l cmd internal contracts web; exit 1)
 
-## bench: every benchmark of the project, against its baselines, in one run
+## bench: every benchmark of the project in one run (about 10 minutes on 2 cores),
+## raw output in $(BENCHOUT), then one table: each figure against its baseline
+## from the same run or the issue's goal (internal/tools/benchtable). Packages
+## whose benchmarks build large fixtures run a fixed count (-benchtime Nx).
 bench: test-deps
-	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -benchmem ./...
+	@mkdir -p $(BIN) && : > $(BENCHOUT)
+	-$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -benchmem -timeout 30m $$($(GO) list ./... | grep -v -E '/internal/(payout|ledger|publish|xrpl|ipfs)$$') 2>&1 | tee -a $(BENCHOUT)
+	-$(GO) test -run '^$$' -bench . -benchtime 2000x -timeout 30m ./internal/ipfs 2>&1 | tee -a $(BENCHOUT)
+	-$(GO) test -run '^$$' -bench . -benchtime 5000x -timeout 30m ./internal/ledger 2>&1 | tee -a $(BENCHOUT)
+	-$(GO) test -run '^$$' -bench . -benchtime 100x -timeout 30m ./internal/xrpl 2>&1 | tee -a $(BENCHOUT)
+	-$(GO) test -run '^$$' -bench BatchAnchor -benchtime 1x -timeout 30m ./internal/publish 2>&1 | tee -a $(BENCHOUT)
+	-$(GO) test -run '^$$' -bench 'Publish$$' -benchtime 10x -timeout 30m ./internal/publish 2>&1 | tee -a $(BENCHOUT)
+	-$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./internal/payout 2>&1 | tee -a $(BENCHOUT)
+	@echo
+	$(GO) run ./internal/tools/benchtable < $(BENCHOUT)
+
+## fuzz: every Fuzz target of the project for FUZZTIME each, one after the
+## other, then a summary (not part of make test). Seeds: testdata/fuzz/FuzzX.
+fuzz:
+	@pass=0; fail=0; failed=""; \
+	for f in $$(grep -rl --include='*_test.go' '^func Fuzz' cmd internal contracts); do \
+	  pkg=./$$(dirname $$f); \
+	  for t in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
+	    echo "== $$t in $$pkg for $(FUZZTIME)"; \
+	    if $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg; then pass=$$((pass+1)); \
+	    else fail=$$((fail+1)); failed="$$failed $$pkg:$$t"; fi; \
+	  done; \
+	done; \
+	echo "fuzz: $$pass targets passed, $$fail failed$$failed"; test $$fail -eq 0
+
+## loadtest: start bin/banx serve on a fresh data dir and a free loopback port,
+## publish one article, then read it and send view beacons from CONNS
+## concurrent connections for DURATION (internal/tools/loadtest).
+loadtest: build
+	$(GO) run ./internal/tools/loadtest -banx $(BIN)/banx -duration $(DURATION) -conns $(CONNS)
 
 fmt:
 	gofmt -w cmd internal contracts web
