@@ -195,7 +195,14 @@ func pct(sorted []time.Duration, p int) string {
 	}
 	i := (len(sorted)*p + 99) / 100
 	i = max(1, min(i, len(sorted)))
-	return sorted[i-1].Round(10 * time.Microsecond).String()
+	d := sorted[i-1]
+	switch {
+	case d >= time.Second:
+		return d.Round(time.Millisecond).String()
+	case d >= time.Millisecond:
+		return d.Round(10 * time.Microsecond).String()
+	}
+	return d.Round(time.Microsecond).String()
 }
 
 func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
