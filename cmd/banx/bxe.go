@@ -17,7 +17,6 @@ import (
 	banxhttp "github.com/banxmedia/banx/internal/http"
 	"github.com/banxmedia/banx/internal/ledger"
 	"github.com/banxmedia/banx/internal/payout"
-	"github.com/banxmedia/banx/internal/reward"
 	"github.com/banxmedia/banx/internal/sqlite"
 	"github.com/banxmedia/banx/internal/xrpl"
 )
@@ -267,7 +266,7 @@ func attachRewards(ctx context.Context, srv *banxhttp.Server, cfg Config, e env,
 	if err != nil {
 		return err
 	}
-	policy, err := reward.DefaultPolicy()
+	policy, err := cfg.rewardPolicy()
 	if err != nil {
 		return err
 	}

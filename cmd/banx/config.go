@@ -34,6 +34,7 @@ type Config struct {
 	Network           string // BANX_NETWORK: token contract network: embedded, testnet or mainnet
 	IssuerSeedFile    string // BANX_ISSUER_SEED_FILE: BXE issuer seed (0600); or the seed in BANX_ISSUER_SEED
 	DistributionSeed  string // BANX_DISTRIBUTION_SEED_FILE: BXE distribution seed (0600); or BANX_DISTRIBUTION_SEED
+	RewardPolicyFile  string // BANX_REWARD_POLICY: reward policy file; "" = contracts/reward-policy.json
 }
 
 // DefaultConfig is what `make run` uses: everything embedded, on loopback.
@@ -73,6 +74,7 @@ func (c *Config) settings() []setting {
 		{"batch-max", "BANX_BATCH_MAX", "most article versions in one batch anchor; a full batch closes at once (1 to 1000000)", &c.BatchMax},
 		{"network", "BANX_NETWORK", "token contract network: embedded, testnet, mainnet (default embedded without BANX_XRPL_URL)", &c.Network},
 		{"issuer-seed-file", "BANX_ISSUER_SEED_FILE", "BXE issuer seed file, mode 0600 (default DATA/wallets/issuer.seed)", &c.IssuerSeedFile},
+		{"reward-policy", "BANX_REWARD_POLICY", "reward policy file in the format of contracts/reward-policy.json (default: that contract)", &c.RewardPolicyFile},
 		{"distribution-seed-file", "BANX_DISTRIBUTION_SEED_FILE", "BXE distribution seed file, mode 0600 (default DATA/wallets/distribution.seed)", &c.DistributionSeed},
 	}
 }

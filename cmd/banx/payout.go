@@ -35,7 +35,7 @@ func runPayout(ctx context.Context, args []string, e env) error {
 	}
 	cfg := DefaultConfig()
 	fs := newFlagSet("payout "+sub, e)
-	cfg.bind(fs, e.getenv, "data", "xrpl", "ledger-addr", "network", "issuer-seed-file", "distribution-seed-file")
+	cfg.bind(fs, e.getenv, "data", "xrpl", "ledger-addr", "network", "issuer-seed-file", "distribution-seed-file", "reward-policy")
 	var epoch *uint64
 	if sub != "beneficiaries" && sub != "decline" {
 		epoch = fs.Uint64("epoch", 0, "the epoch (required); epoch E starts at the policy's genesis + E x epoch length")
@@ -132,7 +132,7 @@ func openPayoutService(ctx context.Context, cfg Config, e env, needSeed, needLed
 	if err != nil {
 		return nil, nil, err
 	}
-	policy, err := reward.DefaultPolicy()
+	policy, err := cfg.rewardPolicy()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -385,4 +385,22 @@ func (o offlineLedger) Autofill(context.Context, transaction.FlatTransaction) er
 
 func (o offlineLedger) SubmitSignedAndWait(context.Context, *xrpl.SignedTx) (*xrpl.Transaction, error) {
 	return nil, o.err()
+}
+
+// rewardPolicy is the contract's policy unless BANX_REWARD_POLICY names another
+// file (for example a short epoch to try payouts on a dev ledger); the file is
+// parsed as strictly as the contract.
+func (c *Config) rewardPolicy() (reward.Policy, error) {
+	if c.RewardPolicyFile == "" {
+		return reward.DefaultPolicy()
+	}
+	doc, err := os.ReadFile(c.RewardPolicyFile)
+	if err != nil {
+		return reward.Policy{}, banx.Wrap(banx.EINVALID, err, "reward-policy (BANX_REWARD_POLICY): cannot read %s", c.RewardPolicyFile)
+	}
+	p, err := reward.ParsePolicy(doc)
+	if err != nil {
+		return reward.Policy{}, banx.Wrap(banx.EINVALID, err, "reward-policy (BANX_REWARD_POLICY): %s: %s", c.RewardPolicyFile, banx.ErrorMessage(err))
+	}
+	return p, nil
 }

@@ -22,7 +22,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	cfg := DefaultConfig()
 	fs := newFlagSet("serve", e)
 	cfg.bind(fs, e.getenv, "addr", "data", "ipfs-api", "xrpl", "ledger-addr", "operator-token-file", "log-level", "view-dwell", "view-key-file", "trusted-proxies")
-	cfg.bind(fs, e.getenv, "domain", "anchor-seed-file", "batch-interval", "batch-max")
+	cfg.bind(fs, e.getenv, "domain", "anchor-seed-file", "batch-interval", "batch-max", "reward-policy")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
