@@ -124,10 +124,17 @@ func describe(c Chart) string {
 			b.WriteString(" ")
 		}
 		b.WriteString(l + ":")
-		for i, s := range c.Series {
-			if i > 0 {
+		n := 0
+		for _, s := range c.Series {
+			// With several series, zeros are left out: a screen reader hears
+			// what is there, not a list of nothing.
+			if len(c.Series) > 1 && isZero(s.Values[j]) {
+				continue
+			}
+			if n > 0 {
 				b.WriteString(",")
 			}
+			n++
 			if len(c.Series) > 1 || s.Name != "" {
 				b.WriteString(" " + s.Name)
 			}
@@ -136,10 +143,15 @@ func describe(c Chart) string {
 				b.WriteString(" " + c.Unit)
 			}
 		}
+		if n == 0 {
+			b.WriteString(" none")
+		}
 		b.WriteString(".")
 	}
 	return b.String()
 }
+
+func isZero(v string) bool { return strings.Trim(v, "0.") == "" }
 
 func (s *svg) close() template.HTML {
 	s.printf(`</svg>`)

@@ -130,7 +130,7 @@ func TestStackedBars(t *testing.T) {
 		if strings.Join(labels, ",") != "16,32,8" {
 			t.Errorf("total labels = %q, want 16,32,8 (the empty day has none)", labels)
 		}
-		for _, want := range []string{"11-20: counted 12 views, bot 3 views, early 0 views, replayed 1 views.", "11-22: counted 0 views"} {
+		for _, want := range []string{"11-20: counted 12 views, bot 3 views, replayed 1 views.", "11-22: none.", "11-23: counted 7 views, bot 1 views."} {
 			if !strings.Contains(d.Desc.Text, want) {
 				t.Errorf("description %q lacks %q", d.Desc.Text, want)
 			}

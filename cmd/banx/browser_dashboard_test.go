@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	banxhttp "github.com/banxmedia/banx/internal/http"
+	"github.com/banxmedia/banx/internal/publish/publishtest"
+	"github.com/banxmedia/banx/internal/reward"
+)
+
+// sendBeacon asks for a view token and sends the beacon at once, as agent:
+// the view ledger records it as filtered (too early, or a bot).
+func sendBeacon(t *testing.T, base string, article, agent string) {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	cl := &http.Client{Jar: jar}
+	req, _ := http.NewRequest("GET", base+"/api/v1/articles/"+article+"/view-token", nil)
+	req.Header.Set("User-Agent", agent)
+	resp, err := cl.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct{ Token string }
+	err = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("view token = %d %v", resp.StatusCode, err)
+	}
+	req, _ = http.NewRequest("POST", base+"/api/v1/views", strings.NewReader(`{"token":"`+tok.Token+`"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", agent)
+	if resp, err = cl.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 201 {
+		t.Fatalf("beacon = %d", resp.StatusCode)
+	}
+}
+
+// noSideScroll fails when the page is wider than the phone's viewport.
+func noSideScroll(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	w, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth]`))
+	if err != nil || len(w) != 2 || w[0] > w[1] || w[1] != 375 {
+		t.Errorf("%s on a phone: scrollWidth/innerWidth = %v (%v)", name, w, err)
+	}
+}
+
+// TestBrowserDashboards plays the operator and an author in chromium against
+// `banx serve` on the embedded stack: the operator signs in with the token,
+// reads the views chart after real beacons, plans and pays a closed epoch;
+// the author's dashboard then shows the BXE the ledger delivered.
+func TestBrowserDashboards(t *testing.T) {
+	alloc := browser(t)
+	ctx := publishtest.Context(t)
+	s := startRewardServe(t)
+	m := devAuthorLine.FindAllStringSubmatch(s.stdout(), -1)
+	if len(m) < 1 {
+		t.Fatalf("serve printed no dev author wallets:\n%s", s.stdout())
+	}
+	author, seedFile := m[0][1], m[0][2]
+	path := filepath.Join(t.TempDir(), "a.md")
+	os.WriteFile(path, []byte(article(author, "Dashboards in Banx", "")), 0o644)
+	out, err := cli(ctx, nil, "publish", "--server", s.url, "--seed-file", seedFile, "--mode", "self", path)
+	if err != nil {
+		t.Fatalf("publish: %v\n%s", err, out)
+	}
+	articleID := field(out, "article")
+	id, _ := strconv.ParseInt(articleID, 10, 64)
+
+	// Today: two filtered beacons through the API and four counted views.
+	// The early check comes first, so the script is filtered as early too.
+	sendBeacon(t, s.url, articleID, readerUA)
+	sendBeacon(t, s.url, articleID, "curl/8.14.1")
+	addCountedViews(t, s.dataDir, id, author, 4, time.Now().Add(-time.Minute))
+	// Epoch 3, long closed: what the payout pays.
+	policy, _ := reward.DefaultPolicy()
+	start, _ := policy.Epoch(3)
+	addCountedViews(t, s.dataDir, id, author, 5, start.Add(time.Hour))
+
+	t.Run("OKOperator", func(t *testing.T) {
+		tctx, dialogs := tab(t, alloc)
+		if err := chromedp.Do(tctx, chromedp.Navigate(s.url+"/operator"), chromedp.WaitVisible("[data-testid=op-token]")); err != nil {
+			t.Fatal(err)
+		}
+		screenshot(t, tctx, "operator-login")
+		if err := chromedp.Do(tctx, chromedp.SendKeys("[data-testid=op-token]", "wrong-token"), chromedp.Click("[data-testid=op-signin]"),
+			chromedp.WaitVisible("[data-testid=login-error]")); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(tctx, chromedp.SetValue("[data-testid=op-token]", s.token), chromedp.Click("[data-testid=op-signin]"),
+			chromedp.WaitVisible("[data-testid=op-views-chart] svg")); err != nil {
+			t.Fatal(err)
+		}
+		desc, err := chromedp.Run(tctx, chromedp.Evaluate[string](`document.querySelector("#op-views-desc").textContent`))
+		today := time.Now().UTC().Format("01-02")
+		if err != nil || !strings.Contains(desc, today+": counted 4 beacons, early 2 beacons.") {
+			t.Errorf("views chart description = %q (%v)", desc, err)
+		}
+		segs, _ := chromedp.Run(tctx, chromedp.Evaluate[int](`document.querySelectorAll("#op-views rect.mark").length`))
+		if segs != 2 {
+			t.Errorf("views chart has %d segments, want 2 (counted, early)", segs)
+		}
+
+		if err := chromedp.Do(tctx, chromedp.SetValue("[data-testid=plan-epoch]", "3"), chromedp.Click("[data-testid=plan-any]"),
+			chromedp.WaitVisible(`tr[data-epoch="3"] [data-testid=run]`)); err != nil {
+			t.Fatal(err)
+		}
+		state, _ := chromedp.Run(tctx, chromedp.Text(`tr[data-epoch="3"] [data-testid=state]`))
+		if state != "planned" {
+			t.Errorf("epoch 3 state after planning = %q", state)
+		}
+		if err := chromedp.Do(tctx, chromedp.Click(`tr[data-epoch="3"] [data-testid=run]`)); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; ; i++ {
+			// The run answers with a redirect once every payment is final.
+			done, _ := chromedp.Run(tctx, chromedp.Evaluate[bool](`(() => { const e = document.querySelector('tr[data-epoch="3"] [data-testid=state]');
+				return !!e && e.textContent == "paid out"; })()`))
+			if done {
+				break
+			}
+			if i == 600 {
+				t.Fatal("epoch 3 not paid out within a minute")
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		facts, err := chromedp.Run(tctx, chromedp.Evaluate[[]string](`[document.querySelector('tr[data-epoch="3"] [data-testid=state]').textContent,
+			Array.from(document.querySelectorAll("[data-testid=payments] [data-testid=pstatus]")).map(e => e.textContent).join(","),
+			document.querySelector("[data-testid=holders]").textContent, (document.querySelector("[data-testid=op-error]") || {}).textContent || ""]`))
+		if err != nil || len(facts) != 4 || facts[0] != "paid out" || facts[1] != "paid" || !strings.HasPrefix(facts[2], "1 ") || facts[3] != "" {
+			t.Errorf("after the run: state, payments, holders, error = %q (%v)", facts, err)
+		}
+		screenshot(t, tctx, "operator-desktop")
+		if err := chromedp.Do(tctx, chromedp.EmulateViewport(375, 812, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+			chromedp.Reload(), chromedp.WaitVisible("[data-testid=op-views-chart] svg")); err != nil {
+			t.Fatal(err)
+		}
+		noSideScroll(t, tctx, "operator")
+		screenshot(t, tctx, "operator-phone")
+		if d := dialogs(); len(d) > 0 {
+			t.Errorf("dialogs opened: %q", d)
+		}
+	})
+
+	t.Run("OKAuthor", func(t *testing.T) {
+		var plan reward.Plan
+		code, body, _ := s.do(t, "GET", "/api/v1/payouts/3/plan", "", nil)
+		if code != 200 || json.Unmarshal(body, &plan) != nil || len(plan.Leaves) != 1 {
+			t.Fatalf("plan of epoch 3 = %d %s (the operator test plans it)", code, body)
+		}
+		c, err := newAPIClient(s.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.signIn(ctx, walletFromFile(t, seedFile)); err != nil {
+			t.Fatal(err)
+		}
+		tctx, _ := tab(t, alloc)
+		if err := chromedp.Do(tctx, chromedp.Navigate(s.url+"/dashboard"), chromedp.WaitVisible("[data-testid=signin-reason]")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Call(tctx, network.SetCookie, network.SetCookieParams{Name: banxhttp.SessionCookie, Value: c.token,
+			URL: s.url, HTTPOnly: new(true), SameSite: network.CookieSameSiteStrict}); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(tctx, chromedp.Navigate(s.url+"/dashboard"), chromedp.WaitVisible("[data-testid=views-chart] svg")); err != nil {
+			t.Fatal(err)
+		}
+		got, err := chromedp.Run(tctx, chromedp.Evaluate[[]string](`["total-paid", "bxe-balance", "trustline", "articles"].map(id =>
+			(document.querySelector("[data-testid=" + id + "]") || {}).textContent || "")
+			.concat([document.querySelector('[data-testid=epochs] tr[data-epoch="3"] [data-testid=paid]').textContent,
+			document.querySelector("#author-earned-desc").textContent])`))
+		if err != nil || len(got) != 6 {
+			t.Fatalf("dashboard facts = %q, %v", got, err)
+		}
+		amount := plan.Leaves[0].Amount
+		if got[0] != amount || got[1] != amount || got[4] != amount || !strings.HasPrefix(got[2], "Set, limit") ||
+			!strings.Contains(got[3], "Dashboards in Banx") || !strings.Contains(got[5], "E3: earned "+plan.Leaves[0].Share+" BXE.") {
+			t.Errorf("dashboard: paid %q balance %q epoch-3 paid %q (want %s), trust line %q, articles %q, earned chart %q",
+				got[0], got[1], got[4], amount, got[2], got[3], got[5])
+		}
+		screenshot(t, tctx, "dashboard-desktop")
+		if err := chromedp.Do(tctx, chromedp.EmulateViewport(375, 812, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+			chromedp.Reload(), chromedp.WaitVisible("[data-testid=views-chart] svg")); err != nil {
+			t.Fatal(err)
+		}
+		noSideScroll(t, tctx, "dashboard")
+		screenshot(t, tctx, "dashboard-phone")
+	})
+}
