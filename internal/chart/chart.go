@@ -41,14 +41,14 @@ type Chart struct {
 // Geometry of the drawing, in viewBox units. The SVG scales to its container.
 const (
 	width      = 480.0
-	plotLeft   = 44.0
+	plotLeft   = 50.0
 	plotRight  = 468.0
 	plotTop    = 20.0
 	plotBottom = 200.0
-	axisGap    = 16.0 // from the plot's bottom to the x labels' baseline
-	legendRow  = 18.0
+	axisGap    = 18.0 // from the plot's bottom to the x labels' baseline
+	legendRow  = 20.0
 	legendCols = 3
-	fontSize   = 12
+	fontSize   = 15
 )
 
 // Palette colours series in order; they keep 3:1 contrast against white
@@ -183,8 +183,8 @@ func (s *svg) legend(names []string, colours []string) {
 	for i, n := range names {
 		x := plotLeft + colW*float64(i%legendCols)
 		y := plotBottom + axisGap + 10 + legendRow*float64(i/legendCols) + 4
-		s.printf(`<g class="legend-item"><rect x="%s" y="%s" width="10" height="10" fill="%s"/><text x="%s" y="%s" fill="#16181d">%s</text></g>`,
-			num(x), num(y), colours[i], num(x+14), num(y+9), esc(n))
+		s.printf(`<g class="legend-item"><rect x="%s" y="%s" width="12" height="12" fill="%s"/><text x="%s" y="%s" fill="#16181d">%s</text></g>`,
+			num(x), num(y), colours[i], num(x+16), num(y+11), esc(n))
 	}
 }
 

@@ -358,7 +358,9 @@ func (s *Server) handleOperatorPage(c *gin.Context) {
 			case e >= p.CurrentEpoch:
 				oe.State = "open"
 			case pl == nil:
-				oe.State, oe.CanPlan = "closed, not planned", true
+				// Epochs are planned in order: only the one after the last
+				// planned epoch (any closed one on a fresh database) can be.
+				oe.State, oe.CanPlan = "closed", len(planned) == 0 || e == planned[0].Epoch+1
 			default:
 				ps, err := s.Rewards.EpochPayouts(ctx, e)
 				if err != nil {
