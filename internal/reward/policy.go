@@ -61,8 +61,17 @@ func DefaultPolicy() (Policy, error) { return ParsePolicy(contracts.RewardPolicy
 
 // Epoch returns epoch e's half-open interval [start, end) in UTC.
 func (p Policy) Epoch(e uint64) (start, end time.Time) {
-	start = p.Genesis.Add(time.Duration(e) * p.Length)
+	start = addTimes(p.Genesis, e, p.Length)
 	return start, start.Add(p.Length)
+}
+
+// addTimes returns t + n*d. The product can exceed time.Duration's range (epoch
+// 20,000 of a 168-hour policy already does), so it is computed exactly and added
+// as seconds and nanoseconds.
+func addTimes(t time.Time, n uint64, d time.Duration) time.Time {
+	ns := new(big.Int).Mul(big.NewInt(int64(d)), new(big.Int).SetUint64(n))
+	secs, rem := new(big.Int).QuoRem(ns, big.NewInt(int64(time.Second)), new(big.Int))
+	return time.Unix(t.Unix()+secs.Int64(), int64(t.Nanosecond())+rem.Int64()).In(t.Location())
 }
 
 // EpochAt returns the epoch that contains t, and false before genesis.
