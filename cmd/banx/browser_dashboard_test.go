@@ -200,5 +200,13 @@ func TestBrowserDashboards(t *testing.T) {
 		}
 		noSideScroll(t, tctx, "dashboard")
 		screenshot(t, tctx, "dashboard-phone")
+
+		// The trust line exists (the dev wallet set it): preparing one says so.
+		if err := chromedp.Do(tctx, chromedp.Navigate(s.url+"/dashboard/trustline"), chromedp.WaitVisible("[data-testid=trustline-error]")); err != nil {
+			t.Fatal(err)
+		}
+		if msg, err := chromedp.Run(tctx, chromedp.Text("[data-testid=trustline-error]")); err != nil || !strings.Contains(msg, "already trusts") {
+			t.Errorf("trust line preparation = %q (%v)", msg, err)
+		}
 	})
 }
