@@ -14,7 +14,7 @@ FUZZTIME ?= 30s
 DURATION ?= 60s
 CONNS    ?= 1000
 
-.PHONY: all build run test test-deps tools browser bench fuzz loadtest vet fmt clean
+.PHONY: all build run test test-deps tools browser bench fuzz loadtest vet fmt clean web
 
 all: build
 
@@ -33,6 +33,14 @@ $(KUBO): internal/tools/kubo/go.mod internal/tools/kubo/go.sum
 	@echo "building Kubo into $(KUBO) (about 2 minutes the first time)"
 	cd internal/tools/kubo && $(GO) build -trimpath -ldflags "-s -w" -o ../../../$(KUBO) github.com/ipfs/kubo/cmd/ipfs
 	@touch $(KUBO)
+
+## web: rebuild web/static/publish.js (the Publish page's in-browser wallet,
+## xrpl.js bundled by esbuild) from web/wallet; commit it with web/wallet/build.sum.
+## Not part of test: the committed bundle serves offline, and a Go test
+## (TestPublishBundleUpToDate) fails when it is stale.
+web:
+	npm ci --prefix web/wallet --no-audit --no-fund
+	npm run --prefix web/wallet build
 
 ## test-deps: everything the tests need: Kubo, xrpl.js, chromium
 test-deps: tools $(XRPLJS)/node_modules/.package-lock.json browser

@@ -16,6 +16,7 @@ func (s *Server) routes() {
 	e.HEAD("/ipfs/:cid", s.handleGetContent)
 
 	api := e.Group("/api/v1")
+	api.Use(s.sameOriginWrites())
 	api.POST("/content", s.requireOperator(), s.handleAddContent)
 	if s.Verifier != nil {
 		api.GET("/verify/:tx", s.handleVerifyTx)
@@ -61,6 +62,8 @@ func (s *Server) routes() {
 		e.Handle("GET", "/authors/join", s.handleJoinPage)
 		e.Handle("GET", "/verify", s.handleVerifyPage)
 		e.Handle("GET", "/verify/:tx", s.handleVerifyPage)
+		e.Handle("POST", "/verify", s.handleVerifyBundlePage)
+		e.Handle("GET", "/publish", s.handlePublishPage)
 		e.Handle("GET", "/static/:file", s.handleStatic)
 		e.Handle("GET", "/robots.txt", s.handleRobots)
 		e.Handle("GET", "/dashboard", s.handleDashboardPage)

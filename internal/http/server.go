@@ -106,6 +106,9 @@ func (s *Server) Open() error {
 		if err := s.Site.load(); err != nil {
 			return err
 		}
+		if err := s.Site.loadPublish(); err != nil {
+			return err
+		}
 		if err := s.loadDashboards(); err != nil {
 			return err
 		}
