@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Peersyst/xrpl-go/pkg/crypto"
+	"github.com/Peersyst/xrpl-go/xrpl/interfaces"
 	"github.com/Peersyst/xrpl-go/xrpl/transaction/types"
 	"github.com/Peersyst/xrpl-go/xrpl/wallet"
 	"github.com/chromedp/cdproto/network"
@@ -229,6 +231,44 @@ func TestBrowserPublish(t *testing.T) {
 			t.Errorf("bundle verdict = %q, %v", verdict, err)
 		}
 		screenshot(t, tctx, "verify-bundle")
+	})
+
+	// Importing a seed gives the key the CLI derives from it, for both key
+	// types: xrpl.js alone would read every seed as ed25519.
+	t.Run("ImportSeed", func(t *testing.T) {
+		ictx, _ := tab(t, alloc)
+		if err := chromedp.Do(ictx, chromedp.Navigate(s.url+"/publish"), chromedp.WaitReady(`main[data-ready="true"]`)); err != nil {
+			t.Fatal(err)
+		}
+		for _, algo := range []struct {
+			name string
+			alg  interfaces.CryptoImplementation
+		}{{"OKSecp256k1", crypto.SECP256K1()}, {"OKEd25519", crypto.ED25519()}} {
+			t.Run(algo.name, func(t *testing.T) {
+				want, err := wallet.New(algo.alg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := chromedp.Do(ictx, chromedp.SetValue("#wallet-seed", want.Seed), chromedp.Click("#wallet-import"),
+					chromedp.WaitVisible("#wallet-info")); err != nil {
+					t.Fatal(err)
+				}
+				got, err := chromedp.Run(ictx, chromedp.Evaluate[[]string](`[document.getElementById("wallet-address").textContent,
+					document.getElementById("wallet-public-key").textContent, document.getElementById("wallet-seed").value]`))
+				if err != nil || got[0] != want.ClassicAddress.String() || got[1] != strings.ToUpper(want.PublicKey) || got[2] != "" {
+					t.Errorf("imported %s: page shows %q (%v), want %s %s and an emptied input", algo.name, got, err, want.ClassicAddress, want.PublicKey)
+				}
+			})
+		}
+		t.Run("ErrNotASeed", func(t *testing.T) {
+			if err := chromedp.Do(ictx, chromedp.SetValue("#wallet-seed", "not a seed"), chromedp.Click("#wallet-import"),
+				chromedp.WaitVisible(`#session-status[data-kind="error"]`)); err != nil {
+				t.Fatal(err)
+			}
+			if msg, _ := chromedp.Run(ictx, chromedp.Text("#session-status")); !strings.Contains(msg, "not an XRPL seed") {
+				t.Errorf("status %q", msg)
+			}
+		})
 	})
 
 	t.Run("OKSeedNeverSent", func(t *testing.T) {
