@@ -22,16 +22,19 @@ import (
 	"github.com/banxmedia/banx/internal/xrpl"
 )
 
-// runPayout implements `banx payout plan|run|status|proof|beneficiaries|decline`.
+// runPayout implements `banx payout plan|run|status|proof|verify|beneficiaries|decline`.
 func runPayout(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 {
-		return usageError("payout needs a subcommand: plan, run, status, proof, beneficiaries or decline")
+		return usageError("payout needs a subcommand: plan, run, status, proof, verify, beneficiaries or decline")
 	}
 	sub, args := args[0], args[1:]
+	if sub == "verify" {
+		return runPayoutVerify(ctx, args, e)
+	}
 	switch sub {
 	case "plan", "run", "status", "proof", "beneficiaries", "decline":
 	default:
-		return usageError(fmt.Sprintf("unknown payout subcommand %q: want plan, run, status, proof, beneficiaries or decline", sub))
+		return usageError(fmt.Sprintf("unknown payout subcommand %q: want plan, run, status, proof, verify, beneficiaries or decline", sub))
 	}
 	cfg := DefaultConfig()
 	fs := newFlagSet("payout "+sub, e)

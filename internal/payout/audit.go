@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	binarycodec "github.com/Peersyst/xrpl-go/binary-codec"
 
@@ -296,8 +297,12 @@ func orNone(s string) string {
 // DecodePaymentTx decodes a transaction read from a node in binary form. The
 // blob must hash to hash (so the node cannot answer with another transaction)
 // and re-encode to the same bytes; the metadata, when given, must carry the
-// result the node reported. Errors are banx.EINVALID with the reason.
-func DecodePaymentTx(hash, blob, meta string, validated bool, ledgerIndex uint32, result string) (PaymentTx, error) {
+// result the node reported. Where the metadata has no DeliveredAmount, the
+// delivered amount is rippled's: the Amount, for a successful payment that is
+// not partial in a ledger after DeliveredAmount began to be recorded (ledger
+// 4594095, closed 2014-01-20); before that it is unknown. Errors are
+// banx.EINVALID with the reason.
+func DecodePaymentTx(hash, blob, meta string, validated bool, ledgerIndex uint32, closeTime time.Time, result string) (PaymentTx, error) {
 	raw, err := hex.DecodeString(blob)
 	if err != nil || len(raw) == 0 {
 		return PaymentTx{}, banx.Errorf(banx.EINVALID, "the transaction blob is not hex")
@@ -344,9 +349,22 @@ func DecodePaymentTx(hash, blob, meta string, validated bool, ledgerIndex uint32
 		if t.Delivered, err = amountOf(v); err != nil {
 			return PaymentTx{}, banx.Errorf(banx.EINVALID, "DeliveredAmount: %v", err)
 		}
+	} else if flags, _ := fields["Flags"].(uint32); t.Type == "Payment" && result == "tesSUCCESS" && flags&tfPartialPayment == 0 &&
+		(ledgerIndex >= deliveredSinceLedger || closeTime.After(deliveredSince)) {
+		t.Delivered = t.Amount
 	}
 	return t, nil
 }
+
+// tfPartialPayment lets a payment deliver less than its Amount; such a payment
+// always records DeliveredAmount.
+const tfPartialPayment = 0x00020000
+
+// Since ledger 4594095 (closed 2014-01-20T00:00:00Z) every payment's
+// metadata says what it delivered: DeliveredAmount when it differs from Amount.
+const deliveredSinceLedger = 4594095
+
+var deliveredSince = time.Date(2014, 1, 20, 0, 0, 0, 0, time.UTC)
 
 // decodeFields runs xrpl-go's binary codec on untrusted bytes: a panic in it
 // is a rejection.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	binarycodec "github.com/Peersyst/xrpl-go/binary-codec"
 	"github.com/Peersyst/xrpl-go/pkg/crypto"
@@ -54,7 +55,7 @@ func newAuditFixture(t *testing.T) auditFixture {
 	issuer, dist := newAddress(t), newAddress(t)
 	a1, a2, a3, friend := newAddress(t), newAddress(t), newAddress(t), newAddress(t)
 	plan, err := reward.ComputePlan(reward.Input{Network: "embedded", Epoch: 3, Currency: "BXE", Issuer: issuer, Policy: policy,
-		Views: []reward.ArticleViews{{Author: a1, ArticleID: 1, Views: 30}, {Author: a2, ArticleID: 2, Views: 20}, {Author: a3, ArticleID: 3, Views: 7}},
+		Views:         []reward.ArticleViews{{Author: a1, ArticleID: 1, Views: 30}, {Author: a2, ArticleID: 2, Views: 20}, {Author: a3, ArticleID: 3, Views: 7}},
 		Beneficiaries: map[string][]reward.Share{a2: {{Account: a2, BasisPoints: 6000}, {Account: friend, BasisPoints: 4000}}}})
 	if err != nil {
 		t.Fatal(err)
@@ -222,8 +223,22 @@ func TestDecodePaymentTx(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Run("OKDeliveredIsAmount", func(t *testing.T) {
+		plain, err := binarycodec.Encode(map[string]any{"TransactionIndex": 0, "TransactionResult": "tesSUCCESS", "AffectedNodes": []any{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tx, err := payout.DecodePaymentTx(hash, blob, plain, true, 7, time.Now(), "tesSUCCESS")
+		if err != nil || tx.Delivered == nil || tx.Delivered.Value != "12.5" {
+			t.Fatalf("decoded %+v, %v", tx, err)
+		}
+		old, err := payout.DecodePaymentTx(hash, blob, plain, true, 7, time.Date(2013, 1, 1, 0, 0, 0, 0, time.UTC), "tesSUCCESS")
+		if err != nil || old.Delivered != nil {
+			t.Fatalf("a 2013 payment without DeliveredAmount decoded as delivered: %+v, %v", old, err)
+		}
+	})
 	t.Run("OK", func(t *testing.T) {
-		tx, err := payout.DecodePaymentTx(hash, blob, meta, true, 7, "tesSUCCESS")
+		tx, err := payout.DecodePaymentTx(hash, blob, meta, true, 7, time.Now(), "tesSUCCESS")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -241,7 +256,7 @@ func TestDecodePaymentTx(t *testing.T) {
 	}
 	for _, tc := range errCases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := payout.DecodePaymentTx(tc.hash, tc.blob, tc.meta, true, 7, tc.result)
+			_, err := payout.DecodePaymentTx(tc.hash, tc.blob, tc.meta, true, 7, time.Now(), tc.result)
 			if banx.ErrorCode(err) != banx.EINVALID || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want %q", err, tc.want)
 			}
