@@ -109,7 +109,7 @@ func BenchmarkVerifyOffline(b *testing.B) {
 	for name, bundle := range map[string]anchor.ProofBundle{"self": selfBundle(b), "batch": bt.bundle(0)} {
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
-				if r := anchor.VerifyOffline(bundle); r.Verdict() != anchor.VerdictVerified {
+				if r := anchor.VerifyOffline(bundle); r.Verdict() != anchor.VerdictIncomplete {
 					b.Fatal(r.Verdict())
 				}
 			}
