@@ -45,7 +45,6 @@ var rules = []rule{
 	{what: "10,000 payouts, signed to validated, vs goal 15 s", bench: re(`^payout/BenchmarkPayout10k$`), unit: "ns/op", goal: 15e9},
 	{what: "Anchor proof verification vs goal 5,000 proofs/s", bench: re(`^verify/BenchmarkVerifyOffline/`), unit: "proofs/s", goal: 5000, higher: true},
 	{what: "Batch anchoring vs goal 10,000 articles per transaction", bench: re(`^publish/BenchmarkBatchAnchor/leaves=10000$`), unit: "anchors/tx", goal: 10000, higher: true},
-	{what: "Ledger client submit+wait vs goal 1,500 tx/s", bench: re(`^xrpl/BenchmarkSubmitAndWait/`), unit: "tx/s", goal: 1500, higher: true},
 }
 
 func re(s string) *regexp.Regexp { return regexp.MustCompile(s) }
