@@ -35,6 +35,18 @@ type Ledger interface {
 	ServerInfo(ctx context.Context) (xrpl.ServerInfo, error)
 }
 
+// LedgerReader is what a Ledger may also offer: a validated ledger with all
+// its transactions in one request (*xrpl.Client has it). A batch then settles
+// with one request per ledger; payments not found that way are still looked up
+// by hash, which alone decides that a payment expired.
+type LedgerReader interface {
+	LedgerTransactions(ctx context.Context, index uint32) (*xrpl.LedgerTxs, error)
+}
+
+// maxLedgerScan bounds how many validated ledgers one settle round reads
+// whole; older ones are left to lookups by hash.
+const maxLedgerScan = 8
+
 // Payout memo: every payment of an epoch names the epoch and the plan root, so
 // a recipient holding a LeafProof can tie the payment to the plan.
 const (
@@ -340,6 +352,7 @@ func (e *Executor) submit(ctx context.Context, signed []Payout) ([]Payout, error
 func (e *Executor) settle(ctx context.Context, epoch uint64, inflight []Payout, fresh bool) error {
 	pending := inflight
 	submittedAt := map[int64]uint32{}
+	var scanned uint32 // newest validated ledger read whole
 	for len(pending) > 0 {
 		if fresh {
 			if err := e.nextLedger(ctx); err != nil {
@@ -354,9 +367,25 @@ func (e *Executor) settle(ctx context.Context, epoch uint64, inflight []Payout, 
 		var finals []Outcome
 		var expired []int64
 		var still, resubmit []Payout
+		known, err := e.ledgerTxs(ctx, scanned, hdr.Index)
+		if err != nil {
+			return err
+		}
+		scanned = hdr.Index
 		txs := make([]*xrpl.Transaction, len(pending))
 		errs := make([]error, len(pending))
-		e.parallel(len(pending), func(i int) { txs[i], errs[i] = e.Ledger.Tx(ctx, pending[i].TxHash) })
+		var lookup []int
+		for i, p := range pending {
+			if tx, ok := known[strings.ToUpper(p.TxHash)]; ok {
+				txs[i] = tx
+			} else {
+				lookup = append(lookup, i)
+			}
+		}
+		e.parallel(len(lookup), func(j int) {
+			i := lookup[j]
+			txs[i], errs[i] = e.Ledger.Tx(ctx, pending[i].TxHash)
+		})
 		for i, p := range pending {
 			tx, err := txs[i], errs[i]
 			if err != nil && !xrpl.IsNotFound(err) {
@@ -406,6 +435,41 @@ func (e *Executor) settle(ctx context.Context, epoch uint64, inflight []Payout, 
 		pending = still
 	}
 	return nil
+}
+
+// ledgerTxs reads the validated ledgers after scanned up to validated (at most
+// the newest maxLedgerScan) whole, when the node can, and returns their
+// transactions by hash. A ledger it cannot read is left to lookups by hash.
+func (e *Executor) ledgerTxs(ctx context.Context, scanned, validated uint32) (map[string]*xrpl.Transaction, error) {
+	r, ok := e.Ledger.(LedgerReader)
+	if !ok || validated == 0 {
+		return nil, nil
+	}
+	// The first round reads the newest ledger only: a fresh batch is in it, and
+	// a batch left by an earlier run may be anywhere.
+	from := scanned + 1
+	switch {
+	case scanned == 0 || from > validated:
+		from = validated
+	case validated-from >= maxLedgerScan:
+		from = validated - maxLedgerScan + 1
+	}
+	known := map[string]*xrpl.Transaction{}
+	for idx := from; idx <= validated; idx++ {
+		lt, err := r.LedgerTransactions(ctx, idx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			continue
+		}
+		for _, tx := range lt.Transactions {
+			if tx.Validated {
+				known[tx.Hash] = tx
+			}
+		}
+	}
+	return known, nil
 }
 
 // MaxLedgerOffset bounds how far past the validated ledger a payment's
