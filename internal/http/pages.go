@@ -41,7 +41,8 @@ type Site struct {
 	render     *render.Renderer
 	categories []manifest.Category
 	manifests  manifestCache
-	verified   sync.Map // tx hash + CID -> *pageReport, for settled verifications only
+	verified   sync.Map     // tx hash + CID -> *pageReport, for settled verifications only
+	versions   versionCache // rendered published versions, bounded; see pages_cache.go
 }
 
 // load prepares templates and assets once, at Open: a broken template is a

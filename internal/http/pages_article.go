@@ -95,32 +95,16 @@ func (s *Server) handleArticlePage(c *gin.Context) {
 		s.pageError(c, banx.Errorf(banx.ENOTFOUND, "article %d has no published version yet", id))
 		return
 	}
-	bundle, err := s.Publish.Proof(ctx, id, latest.Version.Version)
+	rv, err := s.renderedVersionOf(ctx, id, latest)
 	if err != nil {
 		s.pageError(c, err)
 		return
 	}
-	m, err := manifest.Parse(bundle.Manifest.Bytes)
-	if err != nil {
-		s.pageError(c, banx.Wrap(banx.EINTERNAL, err, "manifest of article %d", id))
-		return
-	}
-	p := articlePage{pageBase: s.base(m.Title, m.Summary), ID: id, M: &m, CategoryName: s.categoryName(m.Category),
+	m := rv.M
+	p := articlePage{pageBase: s.base(m.Title, m.Summary), ID: id, M: m, CategoryName: s.categoryName(m.Category),
 		Author: m.Author, AuthorShort: shortAddress(m.Author), AuthorInitial: strings.ToUpper(m.Author[1:2]),
-		ReadMinutes: manifest.ReadingTime(m.Body)}
+		ReadMinutes: rv.ReadMinutes, Body: rv.Body, Cover: rv.Cover, AIMedia: rv.AIMedia, Sources: rv.Sources, AllNews: rv.AllNews}
 	p.Lang, p.Current, p.Beacon = m.Language, m.Category, s.Views != nil
-	images := map[string]bool{}
-	for i, md := range m.Media {
-		images[md.CID] = true
-		p.AIMedia = p.AIMedia || md.IsAIGenerated()
-		if md.Role == manifest.RoleCover && p.Cover == nil {
-			p.Cover = &m.Media[i]
-		}
-	}
-	if p.Body, err = s.Site.render.Body(m.Body, images); err != nil {
-		s.pageError(c, banx.Wrap(banx.EINTERNAL, err, "render article %d", id))
-		return
-	}
 	page := requestBase(c) + articleURL(a.ID, a.Slug)
 	p.PageURL, p.Canonical = page, page
 	p.Share = shareLinks(page, m.Title)
@@ -140,7 +124,7 @@ func (s *Server) handleArticlePage(c *gin.Context) {
 		p.DwellMS = pv.Policy().Dwell.Milliseconds()
 	}
 
-	report := anchor.VerifyOffline(*bundle)
+	report := rv.Offline
 	if online := s.settledReport(ctx, latest.Anchor.TxHash, latest.Version.ManifestCID, latest.Version.SHA256); online != nil {
 		p.Anchor.LedgerTime = online.CloseTime
 		report = anchor.Report{Checks: online.Checks}
@@ -164,13 +148,7 @@ func (s *Server) handleArticlePage(c *gin.Context) {
 		ContentMatches:  passed(report, anchor.CheckContentSHA256) && passed(report, anchor.CheckContentCID),
 		SignatureValid:  signatureValid(report, latest.Anchor.Mode),
 		AIMedia:         p.AIMedia, AIDisclosed: m.AIDisclosure != "",
-	}
-	p.AllNews = len(m.Sources) > 0
-	for _, src := range m.Sources {
-		news := rules.IsNewsOutlet(src.URL)
-		p.AllNews = p.AllNews && news
-		facts.SourceURLs = append(facts.SourceURLs, src.URL)
-		p.Sources = append(p.Sources, sourceLink{Name: src.Name, URL: src.URL, News: news})
+		SourceURLs: rv.SourceURLs,
 	}
 	if p.Level != nil {
 		facts.AuthorLevel = p.Level.ID
