@@ -2,11 +2,18 @@ package xrpl
 
 import (
 	"context"
+	"crypto/sha512"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 
+	binarycodec "github.com/Peersyst/xrpl-go/binary-codec"
 	"github.com/Peersyst/xrpl-go/xrpl/queries/common"
 	"github.com/Peersyst/xrpl-go/xrpl/queries/ledger"
 
@@ -23,14 +30,57 @@ type LedgerTxs struct {
 
 // wireLedgerTxEntries is the transactions list of an expanded ledger answer.
 type wireLedgerTxEntries struct {
-	Ledger *struct {
+	LedgerIndex *uint32 `json:"ledger_index"`
+	LedgerHash  string  `json:"ledger_hash"`
+	Validated   bool    `json:"validated"`
+	Ledger      *struct {
+		LedgerData   string            `json:"ledger_data"`
 		Transactions []json.RawMessage `json:"transactions"`
 	} `json:"ledger"`
 }
 
+// ledgerHashPrefix is the hash prefix of a ledger header ("LWR\0").
+var ledgerHashPrefix = []byte{0x4C, 0x57, 0x52, 0x00}
+
+// header decodes the binary header (ledger_data) and checks it is the
+// validated ledger index whose hash the answer names.
+func (e wireLedgerTxEntries) header(index uint32) (*LedgerHeader, error) {
+	switch {
+	case !e.Validated:
+		return nil, errors.New(`"validated" is not true`)
+	case e.LedgerIndex == nil || *e.LedgerIndex != index:
+		return nil, fmt.Errorf("asked for ledger %d, got ledger_index %v", index, e.LedgerIndex)
+	case e.Ledger.LedgerData == "":
+		return nil, errors.New(`missing "ledger.ledger_data"`)
+	}
+	raw, err := hex.DecodeString(e.Ledger.LedgerData)
+	if err != nil {
+		return nil, fmt.Errorf("ledger.ledger_data: %w", err)
+	}
+	d, err := binarycodec.DecodeLedgerData(e.Ledger.LedgerData)
+	if err != nil {
+		return nil, fmt.Errorf("ledger.ledger_data: %w", err)
+	}
+	if d.LedgerIndex != index {
+		return nil, fmt.Errorf("ledger.ledger_data is ledger %d, not %d", d.LedgerIndex, index)
+	}
+	sum := sha512.Sum512(append(append([]byte{}, ledgerHashPrefix...), raw...))
+	hash := strings.ToUpper(hex.EncodeToString(sum[:32]))
+	if e.LedgerHash != "" && !strings.EqualFold(e.LedgerHash, hash) {
+		return nil, fmt.Errorf("ledger_hash %s is not the header's hash %s", e.LedgerHash, hash)
+	}
+	coins, err := strconv.ParseUint(d.TotalCoins, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("ledger.ledger_data total coins %q is not drops", d.TotalCoins)
+	}
+	return &LedgerHeader{Index: index, Hash: hash, ParentHash: strings.ToUpper(d.ParentHash),
+		CloseTime: rippleTime(int64(d.CloseTime)), TotalCoins: coins, Validated: true}, nil
+}
+
 // LedgerTransactions returns validated ledger index with its transactions
-// expanded (ledger, transactions and expand true, API v2: tx_json, meta and
-// hash per transaction). A ledger the node does not hold, or has not validated
+// expanded (ledger with transactions, expand and binary true: the node sends
+// each stored blob and metadata as they are, and they are decoded here on
+// every CPU instead of being rendered to JSON and parsed back). A ledger the node does not hold, or has not validated
 // yet, is an *RPCError lgrNotFound (banx.ENOTFOUND). A transaction missing from
 // the answer is not proven absent from other ledgers: look it up by hash.
 func (c *Client) LedgerTransactions(ctx context.Context, index uint32) (*LedgerTxs, error) {
@@ -38,7 +88,7 @@ func (c *Client) LedgerTransactions(ctx context.Context, index uint32) (*LedgerT
 		return nil, banx.Errorf(banx.EINVALID, "ledger index 0 does not exist; the first ledger is 1")
 	}
 	var raw json.RawMessage
-	req := &ledger.Request{LedgerIndex: common.LedgerIndex(index), Transactions: true, Expand: true}
+	req := &ledger.Request{LedgerIndex: common.LedgerIndex(index), Transactions: true, Expand: true, Binary: true}
 	if err := c.call(ctx, req, &raw, true); err != nil {
 		return nil, err
 	}
@@ -56,17 +106,6 @@ func (c *Client) LedgerTransactions(ctx context.Context, index uint32) (*LedgerT
 }
 
 func parseLedgerTxs(raw json.RawMessage, index uint32) (*LedgerTxs, error) {
-	var w wireLedger
-	if err := json.Unmarshal(raw, &w); err != nil {
-		return nil, err
-	}
-	h, err := w.parse()
-	if err != nil {
-		return nil, err
-	}
-	if h.Index != index {
-		return nil, fmt.Errorf("asked for ledger %d, got %d", index, h.Index)
-	}
 	var e wireLedgerTxEntries
 	if err := json.Unmarshal(raw, &e); err != nil {
 		return nil, err
@@ -74,33 +113,109 @@ func parseLedgerTxs(raw json.RawMessage, index uint32) (*LedgerTxs, error) {
 	if e.Ledger == nil || e.Ledger.Transactions == nil {
 		return nil, errors.New(`missing "ledger.transactions"`)
 	}
+	h, err := e.header(index)
+	if err != nil {
+		return nil, err
+	}
 	closeISO := h.CloseTime.UTC().Format(time.RFC3339)
-	out := &LedgerTxs{Header: *h, Transactions: make([]*Transaction, 0, len(e.Ledger.Transactions))}
-	for i, entry := range e.Ledger.Transactions {
-		var t wireTx
-		if err := json.Unmarshal(entry, &t); err != nil {
-			return nil, fmt.Errorf("ledger.transactions[%d] is not an expanded transaction: %w", i, err)
-		}
-		if t.Hash == nil || !hashPattern.MatchString(*t.Hash) {
-			return nil, fmt.Errorf("ledger.transactions[%d]: hash missing or not a 256-bit hex hash", i)
-		}
-		if t.Meta == nil {
-			return nil, fmt.Errorf("ledger.transactions[%d]: meta missing", i)
-		}
-		if t.LedgerIndex != nil && *t.LedgerIndex != index {
-			return nil, fmt.Errorf("ledger.transactions[%d]: ledger_index %d in ledger %d", i, *t.LedgerIndex, index)
-		}
-		// rippled leaves out what the ledger itself says: which ledger, that it
-		// is validated and when it closed.
-		t.LedgerIndex, t.Validated = &index, true
-		if t.CloseTimeISO == "" {
-			t.CloseTimeISO = closeISO
-		}
-		tx, err := t.parse(*t.Hash)
-		if err != nil {
-			return nil, fmt.Errorf("ledger.transactions[%d]: %w", i, err)
-		}
-		out.Transactions = append(out.Transactions, tx)
+	entries := e.Ledger.Transactions
+	out := &LedgerTxs{Header: *h, Transactions: make([]*Transaction, len(entries))}
+	errs := make([]error, len(entries))
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), len(entries))
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(entries); i += workers {
+				out.Transactions[i], errs[i] = parseBinaryEntry(entries[i], index, closeISO)
+				if errs[i] != nil {
+					errs[i] = fmt.Errorf("ledger.transactions[%d]: %w", i, errs[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// wireBinaryTx is one transaction of a ledger asked for in binary: API v2
+// names the metadata meta_blob, API v1 meta.
+type wireBinaryTx struct {
+	TxBlob      string          `json:"tx_blob"`
+	MetaBlob    string          `json:"meta_blob"`
+	Meta        json.RawMessage `json:"meta"`
+	Hash        string          `json:"hash"`
+	LedgerIndex *uint32         `json:"ledger_index"`
+}
+
+// txIDPrefix is the hash prefix of a transaction ID ("TXN\0").
+var txIDPrefix = []byte{0x54, 0x58, 0x4E, 0x00}
+
+func parseBinaryEntry(entry json.RawMessage, index uint32, closeISO string) (*Transaction, error) {
+	var b wireBinaryTx
+	if err := json.Unmarshal(entry, &b); err != nil {
+		return nil, fmt.Errorf("not a binary transaction entry: %w", err)
+	}
+	metaHex := b.MetaBlob
+	if metaHex == "" && len(b.Meta) > 0 {
+		if err := json.Unmarshal(b.Meta, &metaHex); err != nil {
+			return nil, fmt.Errorf("meta is not a hex blob: %w", err)
+		}
+	}
+	if b.TxBlob == "" || metaHex == "" {
+		return nil, errors.New("tx_blob and meta_blob are required")
+	}
+	if b.LedgerIndex != nil && *b.LedgerIndex != index {
+		return nil, fmt.Errorf("ledger_index %d in ledger %d", *b.LedgerIndex, index)
+	}
+	blob, err := hex.DecodeString(b.TxBlob)
+	if err != nil {
+		return nil, fmt.Errorf("tx_blob: %w", err)
+	}
+	sum := sha512.Sum512(append(append([]byte{}, txIDPrefix...), blob...))
+	hash := strings.ToUpper(hex.EncodeToString(sum[:32]))
+	if b.Hash != "" && !strings.EqualFold(b.Hash, hash) {
+		return nil, fmt.Errorf("hash %s is not the blob's ID %s", b.Hash, hash)
+	}
+	fields, err := binarycodec.Decode(b.TxBlob)
+	if err != nil {
+		return nil, fmt.Errorf("tx_blob: %w", err)
+	}
+	meta, err := binarycodec.Decode(metaHex)
+	if err != nil {
+		return nil, fmt.Errorf("meta_blob: %w", err)
+	}
+	txJSON, err := json.Marshal(fields)
+	if err != nil {
+		return nil, err
+	}
+	result, ok := meta["TransactionResult"].(string)
+	if !ok {
+		return nil, errors.New("meta_blob: TransactionResult missing")
+	}
+	// delivered_amount as rippled synthesizes it: DeliveredAmount when the
+	// metadata has it, else a successful payment's Amount (partial payments
+	// always record DeliveredAmount).
+	var delivered json.RawMessage
+	d, ok := meta["DeliveredAmount"]
+	if !ok && fields["TransactionType"] == "Payment" && result == "tesSUCCESS" {
+		d, ok = fields["Amount"]
+	}
+	if ok {
+		if delivered, err = json.Marshal(d); err != nil {
+			return nil, err
+		}
+	} else {
+		delivered = json.RawMessage(`"unavailable"`)
+	}
+	w := wireTx{Hash: &hash, LedgerIndex: &index, CloseTimeISO: closeISO, Validated: true, TxJSON: txJSON}
+	w.Meta = &struct {
+		TransactionResult *string         `json:"TransactionResult"`
+		DeliveredAmount   json.RawMessage `json:"delivered_amount"`
+	}{TransactionResult: &result, DeliveredAmount: delivered}
+	return w.parse(hash)
 }

@@ -46,6 +46,10 @@ func TestLedgerTransactions(t *testing.T) {
 				if lt.Header.Index != idx || !lt.Header.Validated {
 					t.Fatalf("ledger %d: header %+v", idx, lt.Header)
 				}
+				if idx == hdr.Index && (lt.Header.Hash != hdr.Hash || lt.Header.ParentHash != hdr.ParentHash ||
+					!lt.Header.CloseTime.Equal(hdr.CloseTime) || lt.Header.TotalCoins != hdr.TotalCoins) {
+					t.Errorf("ledger %d header %+v, ledger says %+v", idx, lt.Header, *hdr)
+				}
 				for _, got := range lt.Transactions {
 					seen[got.Hash] = true
 					want, err := c.Tx(ctx, got.Hash)
