@@ -24,7 +24,7 @@ build:
 
 ## run: start Banx on embedded defaults (data in ./data, http://127.0.0.1:8080)
 run: build
-	./$(BIN)/banx serve
+	./$(BIN)/banx serve --sample
 
 ## tools: build Kubo v0.43.1 into bin/ipfs from the committed tools module (once)
 tools: $(KUBO)

@@ -23,6 +23,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	fs := newFlagSet("serve", e)
 	cfg.bind(fs, e.getenv, "addr", "data", "ipfs-api", "xrpl", "ledger-addr", "operator-token-file", "log-level", "view-dwell", "view-key-file", "trusted-proxies")
 	cfg.bind(fs, e.getenv, "domain", "anchor-seed-file", "batch-interval", "batch-max", "reward-policy")
+	sample := fs.Bool("sample", false, "on a fresh embedded stack, publish the sample article as the first dev author (make run does)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -105,6 +106,11 @@ func runServe(ctx context.Context, args []string, e env) error {
 	logger.Info("banx serving", "url", srv.URL(), "config", cfg.String(), "store", store.Kind())
 	if created {
 		fmt.Fprintf(e.stdout, "Operator token created in %s (keep it secret).\n", cfg.operatorTokenPath())
+	}
+	if *sample && ledgerKind == "embedded" {
+		if err := announceSample(ctx, srv, cfg, store, e); err != nil {
+			logger.Warn("sample article not published", "err", err)
+		}
 	}
 	fmt.Fprintf(e.stdout, "Banx is running at %s (Ctrl-C to stop)\n", srv.URL())
 

@@ -45,7 +45,7 @@ type server struct {
 
 // startServe runs `banx serve` on 127.0.0.1:0 with a temp data dir and the given
 // environment, waits until /healthz answers and stops the server at cleanup.
-func startServe(t *testing.T, environ map[string]string) *server {
+func startServe(t *testing.T, environ map[string]string, extraArgs ...string) *server {
 	t.Helper()
 	data := t.TempDir()
 	getenv := func(k string) string {
@@ -61,7 +61,7 @@ func startServe(t *testing.T, environ map[string]string) *server {
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, getenv, strings.NewReader(""), stdout, stderr)
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, extraArgs...), getenv, strings.NewReader(""), stdout, stderr)
 	}()
 	t.Cleanup(func() {
 		cancel()
