@@ -14,6 +14,7 @@ import (
 	"time"
 
 	binarycodec "github.com/Peersyst/xrpl-go/binary-codec"
+	"github.com/Peersyst/xrpl-go/binary-codec/definitions"
 	"github.com/Peersyst/xrpl-go/xrpl/queries/common"
 	"github.com/Peersyst/xrpl-go/xrpl/queries/ledger"
 
@@ -185,13 +186,13 @@ func parseBinaryEntry(entry json.RawMessage, index uint32, closeISO string) (*Tr
 	if err != nil {
 		return nil, fmt.Errorf("tx_blob: %w", err)
 	}
-	meta, err := binarycodec.Decode(metaHex)
-	if err != nil {
-		return nil, fmt.Errorf("meta_blob: %w", err)
-	}
 	txJSON, err := json.Marshal(fields)
 	if err != nil {
 		return nil, err
+	}
+	meta, _, err := scanMeta(metaHex)
+	if err != nil {
+		return nil, fmt.Errorf("meta_blob: %w", err)
 	}
 	result, ok := meta["TransactionResult"].(string)
 	if !ok {
@@ -218,4 +219,80 @@ func parseBinaryEntry(entry json.RawMessage, index uint32, closeISO string) (*Tr
 		DeliveredAmount   json.RawMessage `json:"delivered_amount"`
 	}{TransactionResult: &result, DeliveredAmount: delivered}
 	return w.parse(hash)
+}
+
+// scanMeta returns the top-level TransactionResult and DeliveredAmount of a
+// metadata blob without decoding AffectedNodes, the bulk of it: fields are in
+// canonical order (type, then field code), so TransactionIndex (UInt32),
+// ParentBatchID (Hash256) and DeliveredAmount (Amount) come before
+// AffectedNodes (STArray, ended by 0xF1), and TransactionResult (UInt8, the
+// highest type) is last. Metadata of any other shape is decoded whole; fast
+// says which way it went.
+func scanMeta(metaHex string) (meta map[string]any, fast bool, err error) {
+	m, err := hex.DecodeString(metaHex)
+	if err != nil {
+		return nil, false, err
+	}
+	full := func() (map[string]any, bool, error) {
+		d, err := binarycodec.Decode(metaHex)
+		return d, false, err
+	}
+	n := len(m)
+	if n < 4 || m[n-4] != 0xF1 || m[n-3] != 0x03 || m[n-2] != 0x10 {
+		return full()
+	}
+	var delivered []byte
+	p := 0
+scan:
+	for {
+		if p >= n {
+			return full()
+		}
+		typ, fld := int(m[p]>>4), int(m[p]&0x0F)
+		p++
+		if typ == 0 || p >= n {
+			return full() // a type code of 16 or more before AffectedNodes
+		}
+		if fld == 0 {
+			fld = int(m[p])
+			p++
+		}
+		switch {
+		case typ == 2: // UInt32 (TransactionIndex)
+			p += 4
+		case typ == 5: // Hash256 (ParentBatchID)
+			p += 32
+		case typ == 6 && fld == 18 && p < n: // DeliveredAmount: IOU 48 bytes, MPT 33, XRP 8
+			size := 8
+			switch {
+			case m[p]&0x80 != 0:
+				size = 48
+			case m[p]&0x20 != 0:
+				size = 33
+			}
+			if p+size > n {
+				return full()
+			}
+			delivered = m[p-2 : p+size]
+			p += size
+		case typ == 15 && fld == 8: // AffectedNodes
+			break scan
+		default:
+			return full()
+		}
+	}
+	code := int32(m[n-1])
+	name, err := definitions.Get().GetTransactionResultNameByTransactionResultTypeCode(code)
+	if err != nil {
+		return nil, false, fmt.Errorf("TransactionResult %d: %w", code, err)
+	}
+	out := map[string]any{"TransactionResult": name}
+	if delivered != nil {
+		d, err := binarycodec.Decode(hex.EncodeToString(delivered))
+		if err != nil {
+			return nil, false, fmt.Errorf("DeliveredAmount: %w", err)
+		}
+		out["DeliveredAmount"] = d["DeliveredAmount"]
+	}
+	return out, true, nil
 }
