@@ -42,69 +42,17 @@ func addCountedViews(t *testing.T, dataDir string, article int64, author string,
 	}
 }
 
-// rewardServer is `banx serve` on the embedded stack with its output kept, so
-// tests can read the addresses it prints.
+// rewardServer is `banx serve` on the embedded stack (BXE set up, dev
+// authors funded); its printed output tells the tests the dev addresses.
 type rewardServer struct {
 	*server
-	out, errb *syncBuffer
 }
-
-func (s *rewardServer) stdout() string { return s.out.String() }
-func (s *rewardServer) stderr() string { return s.errb.String() }
 
 // startRewardServe runs `banx serve` on free ports with a temp data dir, waits
 // for /healthz and stops it at cleanup.
 func startRewardServe(t *testing.T) *rewardServer {
 	t.Helper()
-	data := t.TempDir()
-	getenv := func(k string) string {
-		switch k {
-		case "BANX_DATA_DIR":
-			return data
-		case "BANX_LEDGER_ADDR":
-			return "127.0.0.1:0"
-		}
-		return ""
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	rs := &rewardServer{out: &syncBuffer{}, errb: &syncBuffer{}}
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, getenv, strings.NewReader(""), rs.out, rs.errb)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve returned %v", err)
-			}
-		case <-time.After(15 * time.Second):
-			t.Error("serve did not stop within 15s of cancel")
-		}
-	})
-	deadline := time.Now().Add(60 * time.Second)
-	var url string
-	for url == "" {
-		select {
-		case err := <-done:
-			t.Fatalf("serve exited early: %v\nstderr: %s", err, rs.stderr())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve printed no URL in 60s\nstdout: %s\nstderr: %s", rs.stdout(), rs.stderr())
-		}
-		if _, after, ok := strings.Cut(rs.stdout(), "running at "); ok {
-			url, _, _ = strings.Cut(after, " ")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	tok, err := os.ReadFile(filepath.Join(data, "operator-token"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs.server = &server{url: url, token: strings.TrimSpace(string(tok)), dataDir: data}
-	return rs
+	return &rewardServer{startServe(t, nil)}
 }
 
 // TestServeRewards drives the BXE token and a whole epoch through `banx serve`

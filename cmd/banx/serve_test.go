@@ -41,7 +41,12 @@ type server struct {
 	url     string
 	token   string
 	dataDir string
+	out     *syncBuffer // what serve printed, for the addresses it announces
+	errb    *syncBuffer
 }
+
+func (s *server) stdout() string { return s.out.String() }
+func (s *server) stderr() string { return s.errb.String() }
 
 // startServe runs `banx serve` on 127.0.0.1:0 with a temp data dir and the given
 // environment, waits until /healthz answers and stops the server at cleanup.
@@ -74,7 +79,9 @@ func startServe(t *testing.T, environ map[string]string, extraArgs ...string) *s
 			t.Error("serve did not stop within 15s of cancel")
 		}
 	})
-	deadline := time.Now().Add(20 * time.Second)
+	// The first start sets up BXE and funds wallets on the embedded ledger,
+	// which takes a while under the race detector on 2 cores.
+	deadline := time.Now().Add(60 * time.Second)
 	var url string
 	for url == "" {
 		select {
@@ -83,7 +90,7 @@ func startServe(t *testing.T, environ map[string]string, extraArgs ...string) *s
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("serve printed no URL in 20s\nstdout: %s\nstderr: %s", stdout.String(), stderr.String())
+			t.Fatalf("serve printed no URL in 60s\nstdout: %s\nstderr: %s", stdout.String(), stderr.String())
 		}
 		if _, after, ok := strings.Cut(stdout.String(), "running at "); ok {
 			url, _, _ = strings.Cut(after, " ")
@@ -102,7 +109,7 @@ func startServe(t *testing.T, environ map[string]string, extraArgs ...string) *s
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &server{url: url, token: strings.TrimSpace(string(tok)), dataDir: data}
+	return &server{url: url, token: strings.TrimSpace(string(tok)), dataDir: data, out: stdout, errb: stderr}
 }
 
 func (s *server) do(t *testing.T, method, path, token string, body []byte) (int, []byte, http.Header) {
