@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/banxmedia/banx/contracts"
-	"github.com/banxmedia/banx/internal/anchor"
 	"github.com/banxmedia/banx/internal/banx"
 	"github.com/banxmedia/banx/internal/payout"
 	"github.com/banxmedia/banx/internal/reward"
@@ -163,7 +162,7 @@ func writeAudit(w io.Writer, r payout.AuditResult, node string) error {
 	fmt.Fprintf(bw, "Banx payout verification: %s\n", head)
 	field := func(name, value string) {
 		if value != "" {
-			fmt.Fprintf(bw, "  %-12s %s\n", name, printableText(value))
+			fmt.Fprintf(bw, "  %-12s %s\n", name, verify.Printable(value))
 		}
 	}
 	field("epoch", fmt.Sprint(r.Epoch))
@@ -172,39 +171,12 @@ func writeAudit(w io.Writer, r payout.AuditResult, node string) error {
 	field("transaction", r.TxHash)
 	field("node", node)
 	fmt.Fprintln(bw)
-	var pass, fail, skip int
-	for _, c := range r.Checks {
-		mark := "[ ok ]"
-		switch c.Status {
-		case anchor.StatusPass:
-			pass++
-		case anchor.StatusFail:
-			mark = "[FAIL]"
-			fail++
-		default:
-			mark = "[skip]"
-			skip++
-		}
-		line := mark + " " + c.Name
-		if c.Detail != "" {
-			line += ": " + printableText(c.Detail)
-		}
-		fmt.Fprintln(bw, "  "+line)
-	}
+	pass, fail, skip := verify.WriteChecks(bw, r.Checks)
 	if r.Covered != "" {
-		fmt.Fprintf(bw, "\nNote: %s.\n", printableText(r.Covered))
+		fmt.Fprintf(bw, "\nNote: %s.\n", verify.Printable(r.Covered))
 	}
 	fmt.Fprintf(bw, "\n%d passed, %d failed, %d skipped.\n", pass, fail, skip)
 	return bw.Flush()
-}
-
-func printableText(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return '?'
-		}
-		return r
-	}, s)
 }
 
 // auditFailed is a payout audit with a failed check: exit status 1.

@@ -61,13 +61,9 @@ var auditNames = map[string]string{
 	AuditDelivered:   "delivered_amount equals the leaf's amount for that account",
 }
 
-// AuditCheck is one line of a payout audit.
-type AuditCheck struct {
-	ID     string        `json:"id"`
-	Name   string        `json:"name"`
-	Status anchor.Status `json:"status"`
-	Detail string        `json:"detail,omitempty"`
-}
+// AuditCheck is one line of a payout audit: the same check as an anchor
+// verification, so both print and serialize alike.
+type AuditCheck = anchor.Check
 
 // AuditResult is the checklist of one payout transaction against one leaf
 // proof. It passes only when every check passes.

@@ -19,7 +19,7 @@ func WriteText(w io.Writer, r Result) error {
 	fmt.Fprintf(bw, "Banx anchor verification: %s\n", headline(r.Verdict()))
 	field := func(name, value string) {
 		if value != "" {
-			fmt.Fprintf(bw, "  %-12s %s\n", name, printable(value))
+			fmt.Fprintf(bw, "  %-12s %s\n", name, Printable(value))
 		}
 	}
 	tx := r.TxHash
@@ -38,8 +38,16 @@ func WriteText(w io.Writer, r Result) error {
 	field("manifest", r.CID)
 	field("sha256", r.SHA256)
 	fmt.Fprintln(bw)
-	var pass, fail, skip int
-	for _, c := range r.Checks {
+	pass, fail, skip := WriteChecks(bw, r.Checks)
+	fmt.Fprintf(bw, "\n%d passed, %d failed, %d skipped.\n", pass, fail, skip)
+	return bw.Flush()
+}
+
+// WriteChecks prints one line per check, "[ ok ]", "[FAIL]" or "[skip]" with
+// its name and detail, and returns the counts. Details may quote untrusted text
+// (memos, node answers), so control characters are replaced before printing.
+func WriteChecks(w io.Writer, checks []anchor.Check) (pass, fail, skip int) {
+	for _, c := range checks {
 		mark := "[ ok ]"
 		switch c.Status {
 		case anchor.StatusPass:
@@ -53,12 +61,11 @@ func WriteText(w io.Writer, r Result) error {
 		}
 		line := mark + " " + c.Name
 		if c.Detail != "" {
-			line += ": " + printable(c.Detail)
+			line += ": " + Printable(c.Detail)
 		}
-		fmt.Fprintln(bw, "  "+line)
+		fmt.Fprintln(w, "  "+line)
 	}
-	fmt.Fprintf(bw, "\n%d passed, %d failed, %d skipped.\n", pass, fail, skip)
-	return bw.Flush()
+	return pass, fail, skip
 }
 
 func headline(v anchor.Verdict) string {
@@ -72,7 +79,9 @@ func headline(v anchor.Verdict) string {
 }
 
 // printable replaces control characters (ANSI escapes included) with "?".
-func printable(s string) string {
+// Printable replaces control characters (C0, DEL, C1) so untrusted text cannot
+// move the cursor or rewrite a terminal.
+func Printable(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
 			return '?'
