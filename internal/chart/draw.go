@@ -9,18 +9,10 @@ import (
 // Bars draws grouped bars: for each label, one bar per series, with its value
 // above it. A single series gives a plain bar chart.
 func Bars(c Chart) (template.HTML, error) {
-	vals, err := c.validate()
+	s, vals, top, band, err := start(c, "bars")
 	if err != nil {
 		return "", err
 	}
-	legend := 0
-	if len(c.Series) > 1 {
-		legend = len(c.Series)
-	}
-	s := open(c, "bars", legend)
-	top := scaleTop(maxOf(vals))
-	band := bandOf(c)
-	s.axis(c, top, band)
 	barW := band * 0.7 / float64(len(c.Series))
 	for i, ser := range c.Series {
 		colour := Palette[i%len(Palette)]
@@ -32,7 +24,7 @@ func Bars(c Chart) (template.HTML, error) {
 			s.printf(`<text class="data-label" x="%s" y="%s" text-anchor="middle" fill="#16181d">%s</text></g>`, num(x+barW/2), num(y-4), esc(ser.Values[j]))
 		}
 	}
-	if legend > 0 {
+	if len(c.Series) > 1 {
 		s.legend(names(c), colours(len(c.Series)))
 	}
 	return s.close(), nil
@@ -105,18 +97,10 @@ func StackedBars(c Chart) (template.HTML, error) {
 // Line draws each series as a line through its points, each point labelled
 // with its value.
 func Line(c Chart) (template.HTML, error) {
-	vals, err := c.validate()
+	s, vals, top, band, err := start(c, "line")
 	if err != nil {
 		return "", err
 	}
-	legend := 0
-	if len(c.Series) > 1 {
-		legend = len(c.Series)
-	}
-	s := open(c, "line", legend)
-	top := scaleTop(maxOf(vals))
-	band := bandOf(c)
-	s.axis(c, top, band)
 	for i, ser := range c.Series {
 		colour := Palette[i%len(Palette)]
 		pts := ""
@@ -133,7 +117,7 @@ func Line(c Chart) (template.HTML, error) {
 			s.printf(`<text class="data-label" x="%s" y="%s" text-anchor="middle" fill="#16181d">%s</text></g>`, num(x), num(y-8), esc(ser.Values[j]))
 		}
 	}
-	if legend > 0 {
+	if len(c.Series) > 1 {
 		s.legend(names(c), colours(len(c.Series)))
 	}
 	return s.close(), nil
@@ -173,4 +157,22 @@ func colours(n int) []string {
 		out[i] = Palette[i%len(Palette)]
 	}
 	return out
+}
+
+// start validates c and opens a grouped chart of the given kind with its axis
+// drawn: the values, their scale top and the width of one label's band. A
+// legend is drawn only when there is more than one series.
+func start(c Chart, kind string) (s *svg, vals [][]*big.Rat, top, band float64, err error) {
+	if vals, err = c.validate(); err != nil {
+		return nil, nil, 0, 0, err
+	}
+	legend := 0
+	if len(c.Series) > 1 {
+		legend = len(c.Series)
+	}
+	s = open(c, kind, legend)
+	top = scaleTop(maxOf(vals))
+	band = bandOf(c)
+	s.axis(c, top, band)
+	return s, vals, top, band, nil
 }

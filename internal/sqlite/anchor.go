@@ -53,21 +53,8 @@ func (db *DB) FindVersionByNumber(ctx context.Context, articleID int64, n int) (
 
 // ListVersionDetails returns an article's versions with anchoring details, oldest first.
 func (db *DB) ListVersionDetails(ctx context.Context, articleID int64) ([]banx.VersionDetail, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+versionColumns+`, `+anchoringColumns+`
+	return db.queryDetails(ctx, "list versions", `SELECT `+versionColumns+`, `+anchoringColumns+`
 		FROM article_versions WHERE article_id = ? ORDER BY version`, articleID)
-	if err != nil {
-		return nil, translate(err, "list versions")
-	}
-	defer rows.Close()
-	var out []banx.VersionDetail
-	for rows.Next() {
-		d, err := scanDetail(rows)
-		if err != nil {
-			return nil, translate(err, "list versions")
-		}
-		out = append(out, d)
-	}
-	return out, translate(rows.Err(), "list versions")
 }
 
 // FindLatestVersionsByAnchorTx returns, for each article whose latest version
@@ -75,23 +62,29 @@ func (db *DB) ListVersionDetails(ctx context.Context, articleID int64) ([]banx.V
 // anchor transaction; a batch transaction anchors many versions, so the answer
 // may hold several articles (and authors).
 func (db *DB) FindLatestVersionsByAnchorTx(ctx context.Context, txHash string) ([]banx.VersionDetail, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+versionColumns+`, `+anchoringColumns+`
+	return db.queryDetails(ctx, "find versions by anchor", `SELECT `+versionColumns+`, `+anchoringColumns+`
 		FROM article_versions v WHERE anchor_tx_hash = ?
 		AND version = (SELECT MAX(version) FROM article_versions w WHERE w.article_id = v.article_id)
 		ORDER BY article_id`, txHash)
+}
+
+// queryDetails runs a query selecting versionColumns and anchoringColumns and
+// scans every row; what names the operation in errors.
+func (db *DB) queryDetails(ctx context.Context, what, query string, args ...any) ([]banx.VersionDetail, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, translate(err, "find versions by anchor")
+		return nil, translate(err, what)
 	}
 	defer rows.Close()
 	var out []banx.VersionDetail
 	for rows.Next() {
 		d, err := scanDetail(rows)
 		if err != nil {
-			return nil, translate(err, "find versions by anchor")
+			return nil, translate(err, what)
 		}
 		out = append(out, d)
 	}
-	return out, translate(rows.Err(), "find versions by anchor")
+	return out, translate(rows.Err(), what)
 }
 
 // FindArticle returns an article by id.
