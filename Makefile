@@ -14,6 +14,10 @@ FUZZTIME ?= 30s
 DURATION ?= 60s
 CONNS    ?= 1000
 
+# SQLite's full-text search (FTS5) is compiled into mattn/go-sqlite3 only with
+# this tag; every go command below (and any `go` the tests start) inherits it.
+export GOFLAGS := -tags=sqlite_fts5
+
 .PHONY: all build run test test-deps tools browser bench fuzz loadtest vet fmt clean web
 
 all: build
