@@ -31,6 +31,14 @@ func (s *Service) recover(ctx context.Context) error {
 	}
 	var batches []pendingBatch
 	for _, a := range inflight {
+		// The validated ledger is read before the transaction is looked up:
+		// read after, it could have validated the transaction in between and
+		// passed its LastLedgerSequence, and a validated anchor would be
+		// declared expired (and anchored again by its author).
+		l, err := s.ledger.Ledger(ctx)
+		if err != nil {
+			return banx.Wrap(banx.EUNAVAILABLE, err, "read the validated ledger to resume in-flight anchors")
+		}
 		tx, err := s.ledger.Tx(ctx, a.TxHash)
 		if err != nil && !xrpl.IsNotFound(err) {
 			return banx.Wrap(banx.EUNAVAILABLE, err, "look up in-flight anchor %s", a.TxHash)
@@ -41,10 +49,6 @@ func (s *Service) recover(ctx context.Context) error {
 				return err
 			}
 			continue
-		}
-		l, err := s.ledger.Ledger(ctx)
-		if err != nil {
-			return err
 		}
 		expired := l.Index > a.LastLedgerSequence
 		s.cfg.Logger.Info("resuming in-flight anchor", "hash", a.TxHash, "mode", a.Mode, "expired", expired)
@@ -105,15 +109,19 @@ func (s *Service) resolveSelf(ctx context.Context, a *banx.Anchor) {
 		var ee *xrpl.EngineError
 		switch {
 		case err == nil:
-			s.logFinish(s.finishValidated(ctx, a, tx))
+			s.record(ctx, a, func() error { return s.finishValidated(ctx, a, tx) })
 			return
 		case errors.Is(err, errCrash) || ctx.Err() != nil:
 			return
 		case errors.Is(err, xrpl.ErrExpired):
-			s.logFinish(s.store.FinishAnchor(ctx, a.ID, banx.AnchorFailed, "expired", expiredReason(a, 0), 0))
+			s.record(ctx, a, func() error {
+				return s.store.FinishAnchor(ctx, a.ID, banx.AnchorFailed, "expired", expiredReason(a, 0), 0)
+			})
 			return
 		case errors.As(err, &ee):
-			s.logFinish(s.store.FinishAnchor(ctx, a.ID, banx.AnchorFailed, ee.Result, refusedReason(ee), ledgerIndexOf(tx)))
+			s.record(ctx, a, func() error {
+				return s.store.FinishAnchor(ctx, a.ID, banx.AnchorFailed, ee.Result, refusedReason(ee), ledgerIndexOf(tx))
+			})
 			return
 		}
 		s.cfg.Logger.Warn("anchor not final yet; retrying", "hash", a.TxHash, "err", err)
@@ -132,7 +140,7 @@ func (s *Service) resolveLocked(ctx context.Context, a *banx.Anchor) {
 		var ee *xrpl.EngineError
 		switch {
 		case err == nil:
-			s.logFinish(s.finishValidated(ctx, a, tx))
+			s.record(ctx, a, func() error { return s.finishValidated(ctx, a, tx) })
 			return
 		case errors.Is(err, errCrash) || ctx.Err() != nil:
 			return
@@ -150,7 +158,9 @@ func (s *Service) resolveLocked(ctx context.Context, a *banx.Anchor) {
 			s.waitExpired(ctx, a)
 			continue
 		case errors.As(err, &ee):
-			s.logFinish(s.store.FinishAnchor(ctx, a.ID, banx.AnchorFailed, ee.Result, refusedReason(ee), ledgerIndexOf(tx)))
+			s.record(ctx, a, func() error {
+				return s.store.FinishAnchor(ctx, a.ID, banx.AnchorFailed, ee.Result, refusedReason(ee), ledgerIndexOf(tx))
+			})
 			return
 		}
 		s.cfg.Logger.Warn("batch anchor not final yet; retrying", "hash", a.TxHash, "err", err)
@@ -201,9 +211,25 @@ func (s *Service) finishValidated(ctx context.Context, a *banx.Anchor, tx *xrpl.
 		tx.LedgerIndex)
 }
 
-func (s *Service) logFinish(err error) {
-	if err != nil {
-		s.cfg.Logger.Error("record anchor outcome", "err", err)
+// record writes a final outcome the ledger has given, retrying while the
+// database cannot take it (EUNAVAILABLE: busy, disk full): given up, the anchor would stay
+// 'submitted' and its versions 'anchoring' until the next restart, although
+// the ledger has settled it. Only a shutdown stops it; the next Start then
+// looks the hash up again.
+func (s *Service) record(ctx context.Context, a *banx.Anchor, write func() error) {
+	for {
+		err := write()
+		if err == nil || ctx.Err() != nil {
+			return
+		}
+		if banx.ErrorCode(err) != banx.EUNAVAILABLE {
+			s.cfg.Logger.Error("record anchor outcome", "hash", a.TxHash, "err", err)
+			return
+		}
+		s.cfg.Logger.Error("record anchor outcome; retrying", "hash", a.TxHash, "err", err)
+		if sleep(ctx, retryDelay) != nil {
+			return
+		}
 	}
 }
 

@@ -52,7 +52,7 @@ func (c *collector) Add(_ context.Context, nd format.Node) error {
 		return nil
 	}
 	if err := ipfs.WriteCARBlock(c.bw, nd.Cid(), nd.RawData()); err != nil {
-		c.err = banx.Wrap(banx.EUNAVAILABLE, err, "write add spool")
+		c.err = unavailable(err, "write add spool")
 	}
 	return c.err
 }
@@ -61,12 +61,12 @@ func (c *collector) Add(_ context.Context, nd format.Node) error {
 func (c *collector) startSpool() error {
 	f, err := os.CreateTemp(c.dir, "add-*.spool")
 	if err != nil {
-		return banx.Wrap(banx.EUNAVAILABLE, err, "create add spool in %s", c.dir)
+		return unavailable(err, "create add spool in %s", c.dir)
 	}
 	c.spool, c.bw = f, bufio.NewWriterSize(f, 256<<10)
 	for _, b := range c.blocks {
 		if err := ipfs.WriteCARBlock(c.bw, b.c, b.data); err != nil {
-			return banx.Wrap(banx.EUNAVAILABLE, err, "write add spool")
+			return unavailable(err, "write add spool")
 		}
 	}
 	c.blocks = nil
@@ -98,10 +98,10 @@ func (c *collector) AddMany(ctx context.Context, nds []format.Node) error {
 // replay passes the spooled blocks, in the order they were added, to put.
 func (c *collector) replay(put func(cid.Cid, []byte) error) error {
 	if err := c.bw.Flush(); err != nil {
-		return banx.Wrap(banx.EUNAVAILABLE, err, "write add spool")
+		return unavailable(err, "write add spool")
 	}
 	if _, err := c.spool.Seek(0, io.SeekStart); err != nil {
-		return banx.Wrap(banx.EUNAVAILABLE, err, "rewind add spool")
+		return unavailable(err, "rewind add spool")
 	}
 	br := bufio.NewReaderSize(c.spool, 256<<10)
 	for {

@@ -39,7 +39,7 @@ const schemaVersion = 1
 func (s *Store) migrate(ctx context.Context) error {
 	var v int
 	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		return banx.Wrap(banx.EUNAVAILABLE, err, "read schema version of %s", s.path)
+		return unavailable(err, "read schema version of %s", s.path)
 	}
 	switch {
 	case v == schemaVersion:
@@ -49,7 +49,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	return s.runTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, schema); err != nil {
-			return banx.Wrap(banx.EUNAVAILABLE, err, "create schema in %s", s.path)
+			return unavailable(err, "create schema in %s", s.path)
 		}
 		_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion))
 		return err
@@ -60,7 +60,7 @@ func (s *Store) migrate(ctx context.Context) error {
 // checkpoints, which runCheckpointer takes over.
 func (s *Store) prepare(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
-		return banx.Wrap(banx.EUNAVAILABLE, err, "configure %s", s.path)
+		return unavailable(err, "configure %s", s.path)
 	}
 	var err error
 	// A block already stored is left alone (its bytes are the same by
@@ -94,7 +94,7 @@ func getBlock(ctx context.Context, q querier, c cid.Cid) ([]byte, error) {
 		return nil, banx.Wrap(banx.ENOTFOUND, format.ErrNotFound{Cid: c}, "block %s not found", c)
 	}
 	if err != nil {
-		return nil, banx.Wrap(banx.EUNAVAILABLE, err, "read block %s", c)
+		return nil, unavailable(err, "read block %s", c)
 	}
 	if !ipfs.BlockMatches(c, data) {
 		return nil, banx.Wrap(banx.EINTERNAL, ipfs.ErrCorruptBlock, "corrupt block %s: stored bytes do not match its hash", c)
@@ -110,7 +110,7 @@ func hasBlock(ctx context.Context, q querier, c cid.Cid) (bool, error) {
 		return false, nil
 	}
 	if err != nil {
-		return false, banx.Wrap(banx.EUNAVAILABLE, err, "look up block %s", c)
+		return false, unavailable(err, "look up block %s", c)
 	}
 	return true, nil
 }
@@ -122,7 +122,7 @@ func (s *Store) putBlock(ctx context.Context, tx *sql.Tx, c cid.Cid, data []byte
 		data = []byte{} // the empty file's block: a nil slice would be stored as NULL
 	}
 	if _, err := tx.StmtContext(ctx, s.insBlock).ExecContext(ctx, []byte(c.Hash()), data, pinned); err != nil {
-		return banx.Wrap(banx.EUNAVAILABLE, err, "write block %s", c)
+		return unavailable(err, "write block %s", c)
 	}
 	return nil
 }

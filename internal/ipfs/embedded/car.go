@@ -112,7 +112,7 @@ func (s *Store) ImportCAR(ctx context.Context, r io.Reader) ([]string, error) {
 	defer os.Remove(spool.Name())
 	defer spool.Close()
 	if _, err := spool.Seek(0, io.SeekStart); err != nil {
-		return nil, banx.Wrap(banx.EUNAVAILABLE, err, "rewind CAR spool")
+		return nil, unavailable(err, "rewind CAR spool")
 	}
 	cr, err := ipfs.NewCARReader(spool)
 	if err != nil {
@@ -163,7 +163,7 @@ func (s *Store) spoolCAR(r io.Reader) (*os.File, []cid.Cid, error) {
 	}
 	f, err := os.CreateTemp(filepath.Dir(s.path), "import-*.car")
 	if err != nil {
-		return nil, nil, banx.Wrap(banx.EUNAVAILABLE, err, "create CAR spool in %s", filepath.Dir(s.path))
+		return nil, nil, unavailable(err, "create CAR spool in %s", filepath.Dir(s.path))
 	}
 	fail := func(err error) (*os.File, []cid.Cid, error) {
 		f.Close()
@@ -172,7 +172,7 @@ func (s *Store) spoolCAR(r io.Reader) (*os.File, []cid.Cid, error) {
 	}
 	bw := bufio.NewWriterSize(f, 256<<10)
 	if err := ipfs.WriteCARHeader(bw, cr.Roots...); err != nil {
-		return fail(banx.Wrap(banx.EUNAVAILABLE, err, "write CAR spool"))
+		return fail(unavailable(err, "write CAR spool"))
 	}
 	for {
 		c, data, err := cr.Next()
@@ -188,11 +188,11 @@ func (s *Store) spoolCAR(r io.Reader) (*os.File, []cid.Cid, error) {
 			}
 		}
 		if err := ipfs.WriteCARBlock(bw, c, data); err != nil {
-			return fail(banx.Wrap(banx.EUNAVAILABLE, err, "write CAR spool"))
+			return fail(unavailable(err, "write CAR spool"))
 		}
 	}
 	if err := bw.Flush(); err != nil {
-		return fail(banx.Wrap(banx.EUNAVAILABLE, err, "write CAR spool"))
+		return fail(unavailable(err, "write CAR spool"))
 	}
 	return f, cr.Roots, nil
 }

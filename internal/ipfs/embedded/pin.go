@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 
-	"github.com/banxmedia/banx/internal/banx"
 	"github.com/banxmedia/banx/internal/ipfs"
 	"github.com/ipfs/go-cid"
 )
@@ -23,7 +22,7 @@ func (s *Store) Pinned(ctx context.Context, c string) (bool, error) {
 		return false, nil
 	}
 	if err != nil {
-		return false, banx.Wrap(banx.EUNAVAILABLE, err, "read pin of %s", id)
+		return false, unavailable(err, "read pin of %s", id)
 	}
 	return true, nil
 }
@@ -47,7 +46,7 @@ func (s *Store) Pin(ctx context.Context, c string) error {
 // pin marks the stored root block as pinned inside tx; pinning twice is harmless.
 func (s *Store) pin(ctx context.Context, tx *sql.Tx, root cid.Cid) error {
 	if _, err := tx.StmtContext(ctx, s.setPin).ExecContext(ctx, []byte(root.Hash())); err != nil {
-		return banx.Wrap(banx.EUNAVAILABLE, err, "pin %s", root)
+		return unavailable(err, "pin %s", root)
 	}
 	return nil
 }

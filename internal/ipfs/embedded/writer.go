@@ -162,14 +162,14 @@ func (s *Store) runCheckpointer() {
 func (s *Store) runTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return banx.Wrap(banx.EUNAVAILABLE, err, "begin transaction on %s", s.path)
+		return unavailable(err, "begin transaction on %s", s.path)
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return banx.Wrap(banx.EUNAVAILABLE, err, "commit to %s", s.path)
+		return unavailable(err, "commit to %s", s.path)
 	}
 	return nil
 }

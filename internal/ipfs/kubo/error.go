@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"syscall"
 
 	"github.com/banxmedia/banx/internal/banx"
 	shell "github.com/ipfs/go-ipfs-api"
@@ -39,6 +40,12 @@ func (s *Store) translate(err error, what string) error {
 	var ne net.Error
 	if errors.As(err, &ne) || errors.As(err, &ue) {
 		return banx.Wrap(banx.EUNAVAILABLE, err, "%s: IPFS daemon at %s is unreachable", what, s.api)
+	}
+	// A daemon stopped in the middle of an answer leaves a truncated stream
+	// or a reset connection: it is down, not wrong.
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNREFUSED) {
+		return banx.Wrap(banx.EUNAVAILABLE, err, "%s: IPFS daemon at %s went away mid-answer", what, s.api)
 	}
 	return banx.Wrap(banx.EINTERNAL, err, "%s: unexpected answer from IPFS node at %s", what, s.api)
 }

@@ -114,24 +114,63 @@ func StartDaemonWith(opts Options) (*Daemon, error) {
 			return nil, fmt.Errorf("ipfs config %s %s: %v: %s", key, value, err, out)
 		}
 	}
-	d := &Daemon{Repo: repo, output: &syncBuffer{}, exited: make(chan struct{})}
-	d.cmd = exec.Command(bin, "daemon", "--offline")
-	d.cmd.Env = env
-	d.cmd.Stdout, d.cmd.Stderr = d.output, d.output
-	dieWithParent(d.cmd)
-	if err := d.cmd.Start(); err != nil {
+	d := &Daemon{Repo: repo, output: &syncBuffer{}}
+	if err := d.launch(bin); err != nil {
 		os.RemoveAll(repo)
-		return nil, fmt.Errorf("start %s daemon: %w", bin, err)
+		return nil, err
 	}
-	go func() {
-		d.waitErr = d.cmd.Wait()
-		close(d.exited)
-	}()
 	if err := d.waitReady(); err != nil {
 		d.Stop()
 		return nil, err
 	}
 	return d, nil
+}
+
+// launch starts `ipfs daemon --offline` on d's repository.
+func (d *Daemon) launch(bin string) error {
+	d.exited = make(chan struct{})
+	d.cmd = exec.Command(bin, "daemon", "--offline")
+	d.cmd.Env = append(os.Environ(), "IPFS_PATH="+d.Repo)
+	d.cmd.Stdout, d.cmd.Stderr = d.output, d.output
+	dieWithParent(d.cmd)
+	if err := d.cmd.Start(); err != nil {
+		return fmt.Errorf("start %s daemon: %w", bin, err)
+	}
+	cmd, exited := d.cmd, d.exited
+	go func() {
+		d.waitErr = cmd.Wait()
+		close(exited)
+	}()
+	return nil
+}
+
+// Halt stops the daemon the way an operator or a crash would take IPFS away
+// from a running Banx (SIGTERM, SIGKILL after 15 s), but keeps its repository,
+// so Resume brings back everything it stored. Fault tests use the pair.
+func (d *Daemon) Halt() error { return d.terminate() }
+
+// Resume starts a halted daemon again on the same repository and the same API
+// address, so a client configured with API finds it again, and waits until it
+// answers.
+func (d *Daemon) Resume(ctx context.Context) error {
+	select {
+	case <-d.exited:
+	default:
+		return fmt.Errorf("Kubo daemon is still running: Halt it first")
+	}
+	bin, err := Binary()
+	if err != nil {
+		return err
+	}
+	// The test profile picks a random API port at every start; pin the one
+	// clients already know.
+	if _, err := d.Run(ctx, "config", "Addresses.API", d.API); err != nil {
+		return err
+	}
+	if err := d.launch(bin); err != nil {
+		return err
+	}
+	return d.waitReady()
 }
 
 // Binary returns the path of the Kubo binary: $BANX_KUBO_BIN if set, otherwise
@@ -235,27 +274,32 @@ func (d *Daemon) Stop() error {
 	var err error
 	d.once.Do(func() {
 		defer os.RemoveAll(d.Repo)
-		if d.cmd.Process == nil {
-			return
-		}
-		select {
-		case <-d.exited:
-			return
-		default:
-		}
-		if err = d.cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
-			return
-		}
-		err = nil
-		select {
-		case <-d.exited:
-		case <-time.After(15 * time.Second):
-			d.cmd.Process.Kill()
-			<-d.exited
-			err = fmt.Errorf("Kubo daemon ignored SIGTERM for 15 s and was killed: %s", d.output.String())
-		}
+		err = d.terminate()
 	})
 	return err
+}
+
+// terminate ends the daemon process, if it runs, and waits for it.
+func (d *Daemon) terminate() error {
+	if d.cmd == nil || d.cmd.Process == nil {
+		return nil
+	}
+	select {
+	case <-d.exited:
+		return nil
+	default:
+	}
+	if err := d.cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		return err
+	}
+	select {
+	case <-d.exited:
+		return nil
+	case <-time.After(15 * time.Second):
+		d.cmd.Process.Kill()
+		<-d.exited
+		return fmt.Errorf("Kubo daemon ignored SIGTERM for 15 s and was killed: %s", d.output.String())
+	}
 }
 
 // Output returns what the daemon has printed so far, for failure messages.

@@ -77,3 +77,37 @@ func TestStartWith(t *testing.T) {
 		}
 	}
 }
+
+// TestHaltResume checks that a halted daemon stops answering, and that Resume
+// brings it back on the same API address with what it stored.
+func TestHaltResume(t *testing.T) {
+	ctx := context.Background()
+	d := kubotest.Start(t)
+	in := filepath.Join(t.TempDir(), "doc.txt")
+	os.WriteFile(in, []byte("kept across a halt"), 0o600)
+	out, err := d.Run(ctx, "add", "-Q", "--cid-version=1", in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cid := strings.TrimSpace(out)
+	api := d.API
+	if err := d.Halt(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := http.Post(d.URL+"/api/v0/version", "", nil); err == nil {
+		t.Fatal("daemon still answers after Halt")
+	}
+	if err := d.Resume(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Resume(ctx); err == nil || !strings.Contains(err.Error(), "still running") {
+		t.Fatalf("Resume of a running daemon: err = %v, want a refusal", err)
+	}
+	if d.API != api {
+		t.Fatalf("API moved from %s to %s", api, d.API)
+	}
+	got, err := d.Run(ctx, "cat", cid)
+	if err != nil || got != "kept across a halt" {
+		t.Fatalf("cat %s after Resume = %q, %v", cid, got, err)
+	}
+}
