@@ -3,6 +3,8 @@ package http
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -114,25 +116,64 @@ func (s *Server) handleSignOut(c *gin.Context) {
 // sites from riding on it).
 func (s *Server) requireAuthor() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
-		if !ok {
-			if ck, err := c.Request.Cookie(SessionCookie); err == nil {
-				token = ck.Value
+		if s.authenticateAuthor(c) {
+			c.Next()
+		}
+	}
+}
+
+// authenticateAuthor puts the request's live author session in the context,
+// or answers 401 with the reason and returns false.
+func (s *Server) authenticateAuthor(c *gin.Context) bool {
+	token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	if !ok {
+		if ck, err := c.Request.Cookie(SessionCookie); err == nil {
+			token = ck.Value
+		}
+	}
+	if token == "" {
+		c.Header("WWW-Authenticate", `Bearer realm="banx-author"`)
+		s.writeError(c, banx.Errorf(banx.EUNAUTHORIZED, "sign in first: send Authorization: Bearer <session token> (POST /api/v1/auth/session)"))
+		return false
+	}
+	sess, err := s.Auth.Authenticate(c.Request.Context(), token)
+	if err != nil {
+		c.Header("WWW-Authenticate", `Bearer realm="banx-author", error="invalid_token"`)
+		s.writeError(c, err)
+		return false
+	}
+	c.Set(sessionKey, sess)
+	c.Set(tokenKey, token)
+	return true
+}
+
+// requireSelfOrOperator guards an author's own settings (the :address path
+// parameter): the operator's bearer token may change anyone's, a signed-in
+// author only their own; another author gets 403 with the reason. Without
+// author sign-in on the server it is requireOperator.
+func (s *Server) requireSelfOrOperator() gin.HandlerFunc {
+	operator := s.requireOperator()
+	return func(c *gin.Context) {
+		token, bearer := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+		if bearer && token != "" {
+			sum := sha256.Sum256([]byte(token))
+			if subtle.ConstantTimeCompare(sum[:], s.OperatorTokenHash[:]) == 1 {
+				c.Next()
+				return
 			}
 		}
-		if token == "" {
-			c.Header("WWW-Authenticate", `Bearer realm="banx-author"`)
-			s.writeError(c, banx.Errorf(banx.EUNAUTHORIZED, "sign in first: send Authorization: Bearer <session token> (POST /api/v1/auth/session)"))
+		if s.Auth == nil {
+			operator(c)
 			return
 		}
-		sess, err := s.Auth.Authenticate(c.Request.Context(), token)
-		if err != nil {
-			c.Header("WWW-Authenticate", `Bearer realm="banx-author", error="invalid_token"`)
-			s.writeError(c, err)
+		if !s.authenticateAuthor(c) {
 			return
 		}
-		c.Set(sessionKey, sess)
-		c.Set(tokenKey, token)
+		if me, target := sessionOf(c).Address, c.Param("address"); me != target {
+			s.writeError(c, banx.Errorf(banx.EFORBIDDEN, "signed in as %s: an author may change only their own reward settings, not those of %s",
+				me, truncate(target, 40)))
+			return
+		}
 		c.Next()
 	}
 }

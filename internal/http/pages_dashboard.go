@@ -83,6 +83,7 @@ func (s *Server) plannedEpochs(ctx context.Context, last uint64) ([]*reward.Plan
 type dashArticle struct {
 	ID     int64
 	URL    string
+	Edit   string // the Publish page opened on this article
 	Title  string
 	Status string
 	Latest int
@@ -127,6 +128,17 @@ type dashboardPage struct {
 	Declined              bool
 	DeclinedKnown         bool
 	CurrentEpoch          uint64
+	Settings              dashSettings
+}
+
+// dashSettings is the reward settings forms: the beneficiary rows to show
+// (the stored split, or what the author just sent when it was refused), the
+// refusal, and what was saved.
+type dashSettings struct {
+	Rows  []beneficiaryRow
+	Error string
+	Saved string
+	Max   int
 }
 
 // signinPage explains how an author signs in, for a browser without a session.
@@ -156,17 +168,26 @@ func (s *Server) authorSession(c *gin.Context) (*banx.Session, string) {
 // views per epoch, earnings, BXE holding and reward settings. Without a
 // session it answers 401 with a page that says how to sign in.
 func (s *Server) handleDashboardPage(c *gin.Context) {
-	s.dashboard(c, false)
+	s.dashboard(c, dashOptions{})
 }
 
 // handleDashboardTrustLine renders GET /dashboard/trustline: the dashboard with
 // the author's unsigned TrustSet prepared, to sign with their own wallet. It
 // changes nothing, so it is a GET.
 func (s *Server) handleDashboardTrustLine(c *gin.Context) {
-	s.dashboard(c, true)
+	s.dashboard(c, dashOptions{prepare: true})
 }
 
-func (s *Server) dashboard(c *gin.Context, prepare bool) {
+// dashOptions changes what one dashboard answer shows.
+type dashOptions struct {
+	prepare bool             // prepare the trust line
+	status  int              // 0 means 200
+	refused string           // why a settings form was refused
+	rows    []beneficiaryRow // the rows the refused form sent
+}
+
+func (s *Server) dashboard(c *gin.Context, opt dashOptions) {
+	prepare := opt.prepare
 	c.Header("Cache-Control", "no-store")
 	sess, reason := s.authorSession(c)
 	if sess == nil {
@@ -334,13 +355,18 @@ func (s *Server) dashboard(c *gin.Context, prepare bool) {
 			s.pageError(c, err)
 			return
 		}
+		p.Settings = s.settingsForm(c, policy, p.Beneficiaries, opt)
 		if svc := s.payoutService(); svc != nil && svc.Preferences != nil {
 			if declined, err := svc.Preferences.DeclinedAuthors(ctx); err == nil {
 				p.DeclinedKnown, p.Declined = true, slices.Contains(declined, sess.Address)
 			}
 		}
 	}
-	s.renderPage(c, http.StatusOK, "dashboard", p)
+	status := http.StatusOK
+	if opt.status != 0 {
+		status = opt.status
+	}
+	s.renderPage(c, status, "dashboard", p)
 }
 
 // holdingOf reads the author's trust line to the BXE issuer from the ledger.
@@ -381,6 +407,7 @@ func (s *Server) authorArticles(ctx context.Context, addr string) ([]dashArticle
 		}
 		for _, a := range list {
 			out = append(out, dashArticle{ID: a.Article.ID, URL: articleURL(a.Article.ID, a.Article.Slug),
+				Edit:  "/publish?edit=" + strconv.FormatInt(a.Article.ID, 10),
 				Title: a.Latest.Title, Status: string(a.Latest.Status), Latest: a.Latest.Version})
 		}
 		if len(list) < batch {

@@ -1,5 +1,7 @@
 package http
 
+import "github.com/banxmedia/banx/internal/render"
+
 // routes registers every route of the server in one place, so the whole surface
 // can be reviewed at a glance.
 func (s *Server) routes() {
@@ -33,6 +35,8 @@ func (s *Server) routes() {
 		api.GET("/drafts/:id", s.requireAuthor(), s.handleGetDraft)
 		api.POST("/drafts/:id/anchor", s.requireAuthor(), s.handleAnchorDraft)
 		api.POST("/drafts/:id/submit", s.requireAuthor(), s.handleSubmitDraft)
+		api.POST("/preview", s.requireAuthor(), s.handlePreview(render.New()))
+		api.POST("/media", s.requireAuthor(), s.handleUploadMedia(newUploadLimiter(MediaUploadsPerWindow, MediaUploadWindow)))
 		api.GET("/articles", s.handleListArticles)
 		api.GET("/articles/:id", s.handleGetArticle)
 		api.GET("/articles/:id/versions/:n/proof", s.handleGetProof)
@@ -46,8 +50,8 @@ func (s *Server) routes() {
 		api.POST("/payouts/:epoch/run", s.requireOperator(), s.handleRunPayouts)
 		api.GET("/payouts/:epoch/proofs/:author", s.handleGetLeafProof)
 		api.GET("/authors/:address/beneficiaries", s.handleGetBeneficiaries)
-		api.PUT("/authors/:address/beneficiaries", s.requireOperator(), s.handleSetBeneficiaries)
-		api.PUT("/authors/:address/rewards", s.requireOperator(), s.handleSetRewardsPreference)
+		api.PUT("/authors/:address/beneficiaries", s.requireSelfOrOperator(), s.handleSetBeneficiaries)
+		api.PUT("/authors/:address/rewards", s.requireSelfOrOperator(), s.handleSetRewardsPreference)
 	}
 	// Pages are HTML for readers, not API operations, so they are not in
 	// contracts/openapi.yaml; they are registered with Handle, which the
@@ -68,6 +72,8 @@ func (s *Server) routes() {
 		e.Handle("GET", "/robots.txt", s.handleRobots)
 		e.Handle("GET", "/dashboard", s.handleDashboardPage)
 		e.Handle("GET", "/dashboard/trustline", s.handleDashboardTrustLine)
+		e.Handle("POST", "/dashboard/beneficiaries", s.handleDashboardBeneficiaries)
+		e.Handle("POST", "/dashboard/rewards", s.handleDashboardRewards)
 		e.Handle("GET", "/operator", s.handleOperatorPage)
 		e.Handle("POST", "/operator/login", s.handleOperatorLogin)
 		e.Handle("POST", "/operator/logout", s.handleOperatorLogout)

@@ -6,6 +6,7 @@ import { decode } from "ripple-binary-codec";
 import { sha256 } from "@xrplf/isomorphic/sha256";
 import { bytesToHex } from "@xrplf/isomorphic/utils";
 import { LocalSeedWallet, SESSION_KEY, utf8Hex } from "./wallet.js";
+import { Compose } from "./compose.js";
 
 /** MAX_FEE_DROPS is the largest self-anchor fee the page agrees to sign, as the CLI's --max-fee. */
 const MAX_FEE_DROPS = 100000n;
@@ -17,6 +18,8 @@ const $ = (id) => document.getElementById(id);
 /** wallet is the page's WalletAdapter, null until the author makes or imports one. */
 let wallet = null;
 let signedIn = "";
+/** compose is the preview and the images, which need a session. */
+const compose = new Compose(api, () => wallet !== null && signedIn === wallet.address());
 
 /** APIError carries the server's error code and reason. */
 class APIError extends Error {
@@ -27,9 +30,13 @@ class APIError extends Error {
   }
 }
 
+/** api calls the JSON API; a Blob body (an image) is sent as it is. */
 async function api(method, path, body) {
   const init = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
-  if (body !== undefined) {
+  if (body instanceof Blob) {
+    init.headers["Content-Type"] = body.type || "application/octet-stream";
+    init.body = body;
+  } else if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
@@ -90,6 +97,7 @@ async function signIn() {
     signedIn = sess.address;
     say(status, "Signed in as " + sess.address + " until " + sess.expires_at + ".", "ok");
     $("publish-fields").disabled = false;
+    compose.refresh();
   } catch (e) {
     say(status, "Sign-in failed: " + e.message, "error");
   } finally {
@@ -105,6 +113,7 @@ async function resumeSession() {
       signedIn = sess.address;
       say($("session-status"), "Signed in as " + sess.address + " until " + sess.expires_at + ".", "ok");
       $("publish-fields").disabled = false;
+      compose.refresh();
     }
   } catch {
     // No live session: the author signs in with the button.
@@ -138,8 +147,16 @@ function manifestFromForm(form) {
   if (sources.length) {
     m.sources = sources;
   }
+  const media = compose.media();
+  if (media.length) {
+    m.media = media;
+  }
   if (v("ai_disclosure")) {
     m.ai_disclosure = v("ai_disclosure");
+  }
+  const edit = $("edit-notice");
+  if (edit) {
+    m.previous = edit.dataset.previous;
   }
   return m;
 }
@@ -220,6 +237,12 @@ async function publish(ev) {
     return;
   }
   const me = wallet.address();
+  const edit = $("edit-notice");
+  if (edit && edit.dataset.author !== me) {
+    say($("publish-error"), "Only the article's author " + edit.dataset.author + " can edit it: sign in with that key.", "error");
+    $("progress").hidden = false;
+    return;
+  }
   const mode = form.elements.mode.value;
   const fields = $("publish-fields");
   fields.disabled = true;
@@ -232,7 +255,7 @@ async function publish(ev) {
   try {
     const m = manifestFromForm(form);
     step("stored", "busy");
-    const d = await api("POST", "/api/v1/drafts", m);
+    const d = await api("POST", "/api/v1/drafts" + (edit ? "?article=" + encodeURIComponent(edit.dataset.article) : ""), m);
     await checkStored(d, m);
     step("stored", "done", d.cid);
     step("signed", "busy");
@@ -259,6 +282,9 @@ async function publish(ev) {
     step("validated", "busy");
     const v = await waitPublished(d.id);
     step("validated", "done", v.anchor_tx_hash);
+    if (edit) {
+      edit.dataset.previous = v.anchor_tx_hash; // a further edit follows this version
+    }
     showResult(v);
   } catch (e) {
     for (const li of document.querySelectorAll('#progress [data-state="busy"]')) {
@@ -333,6 +359,7 @@ function start() {
   $("sign-in").addEventListener("click", signIn);
   $("add-source").addEventListener("click", addSource);
   $("publish-form").addEventListener("submit", publish);
+  compose.start();
   for (const el of document.querySelectorAll("[data-needs-script]")) {
     el.disabled = false;
   }

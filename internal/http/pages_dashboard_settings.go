@@ -1,0 +1,158 @@
+package http
+
+import (
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/banxmedia/banx/internal/banx"
+	"github.com/banxmedia/banx/internal/reward"
+)
+
+// beneficiaryRow is one row of the dashboard's beneficiaries form: an
+// account and its share in percent, as the author writes it.
+type beneficiaryRow struct {
+	Account, Percent string
+}
+
+// spareBeneficiaryRows is how many empty rows the form offers beyond the
+// stored ones (up to the policy's maximum), so an author can add accounts
+// without script.
+const spareBeneficiaryRows = 2
+
+// percentPattern is a share in percent with at most two decimals: a basis
+// point is 0.01 %, so every accepted value is a whole number of them.
+var percentPattern = regexp.MustCompile(`^[0-9]{1,3}(\.[0-9]{1,2})?$`)
+
+// settingsForm prepares the reward settings forms of a dashboard.
+func (s *Server) settingsForm(c *gin.Context, policy reward.Policy, stored []reward.Share, opt dashOptions) dashSettings {
+	out := dashSettings{Error: opt.refused, Max: policy.MaxBeneficiaries, Rows: opt.rows}
+	switch c.Query("saved") {
+	case "beneficiaries":
+		out.Saved = "Your beneficiaries are saved: the next plans pay them."
+	case "rewards":
+		out.Saved = "Your rewards preference is saved: it applies from the next plan."
+	}
+	if opt.rows == nil {
+		for _, sh := range stored {
+			out.Rows = append(out.Rows, beneficiaryRow{Account: sh.Account, Percent: percentOf(sh.BasisPoints)})
+		}
+	}
+	for i := 0; i < spareBeneficiaryRows && (out.Max <= 0 || len(out.Rows) < out.Max); i++ {
+		out.Rows = append(out.Rows, beneficiaryRow{})
+	}
+	return out
+}
+
+// percentOf writes basis points as a percentage without trailing zeros: 5000
+// is "50", 1250 is "12.5", 3333 is "33.33".
+func percentOf(bp int) string {
+	s := strconv.Itoa(bp/100) + "." + strconv.Itoa(bp%100/10) + strconv.Itoa(bp%10)
+	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+}
+
+// parseBeneficiaryRows reads the beneficiaries form: rows left blank are
+// skipped; every other row needs an account and a percentage with at most two
+// decimals. The shares' sum and the accounts are checked by the rewards
+// service, which gives the exact reason.
+func parseBeneficiaryRows(accounts, percents []string) ([]beneficiaryRow, []reward.Share, error) {
+	if len(accounts) != len(percents) {
+		return nil, nil, banx.Errorf(banx.EINVALID, "the form sent %d accounts and %d percentages: send one of each per row", len(accounts), len(percents))
+	}
+	rows := make([]beneficiaryRow, 0, len(accounts))
+	shares := []reward.Share{}
+	var bad error
+	for i := range accounts {
+		acc, pct := strings.TrimSpace(accounts[i]), strings.TrimSpace(percents[i])
+		if acc == "" && pct == "" {
+			continue
+		}
+		rows = append(rows, beneficiaryRow{Account: acc, Percent: pct})
+		if bad != nil {
+			continue
+		}
+		switch {
+		case acc == "":
+			bad = banx.Errorf(banx.EINVALID, "row %d: the account is missing for %s%%", len(rows), truncate(pct, 20))
+		case !percentPattern.MatchString(pct):
+			bad = banx.Errorf(banx.EINVALID, "row %d: share %q is not a percentage like 50 or 12.5 (at most two decimals)", len(rows), truncate(pct, 20))
+		default:
+			whole, frac, _ := strings.Cut(pct, ".")
+			w, _ := strconv.Atoi(whole)
+			f, _ := strconv.Atoi((frac + "00")[:2])
+			shares = append(shares, reward.Share{Account: acc, BasisPoints: w*100 + f})
+		}
+	}
+	return rows, shares, bad
+}
+
+// dashboardAuthor admits a dashboard form from this origin with a live author
+// session, answering for it otherwise.
+func (s *Server) dashboardAuthor(c *gin.Context) *banx.Session {
+	if !s.sameOrigin(c) {
+		return nil
+	}
+	sess, reason := s.authorSession(c)
+	if sess == nil {
+		c.Header("Cache-Control", "no-store")
+		s.renderPage(c, http.StatusUnauthorized, "dashboard_signin", signinPage{pageBase: s.base("Sign in", "Sign in to your Banx author dashboard."), Reason: reason})
+		return nil
+	}
+	if s.Rewards == nil {
+		s.pageError(c, banx.Errorf(banx.EUNAVAILABLE, "rewards are not configured on this server"))
+		return nil
+	}
+	return sess
+}
+
+// handleDashboardBeneficiaries saves the signed-in author's beneficiaries from
+// the dashboard form (rows of account and percent summing to 100 %, or no row
+// to be paid in full), then shows the dashboard again (post/redirect/get). A
+// refused form comes back with 400, the reason and the rows as sent.
+func (s *Server) handleDashboardBeneficiaries(c *gin.Context) {
+	sess := s.dashboardAuthor(c)
+	if sess == nil {
+		return
+	}
+	rows, shares, err := parseBeneficiaryRows(c.PostFormArray("account"), c.PostFormArray("percent"))
+	if err == nil {
+		err = s.Rewards.SetBeneficiaries(c.Request.Context(), sess.Address, shares)
+	}
+	if err != nil {
+		s.settingsRefused(c, err, rows)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/dashboard?saved=beneficiaries#settings-h")
+}
+
+// handleDashboardRewards records whether the signed-in author declines rewards.
+func (s *Server) handleDashboardRewards(c *gin.Context) {
+	sess := s.dashboardAuthor(c)
+	if sess == nil {
+		return
+	}
+	declined, err := strconv.ParseBool(c.PostForm("declined"))
+	if err != nil {
+		s.settingsRefused(c, banx.Errorf(banx.EINVALID, "declined must be true or false, got %q", truncate(c.PostForm("declined"), 20)), nil)
+		return
+	}
+	if err := s.Rewards.SetDeclined(c.Request.Context(), sess.Address, declined); err != nil {
+		s.settingsRefused(c, err, nil)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/dashboard?saved=rewards#settings-h")
+}
+
+// settingsRefused shows the dashboard with a settings form's refusal and the
+// rows as sent (nil shows the stored ones); errors that are not the author's
+// fault become error pages.
+func (s *Server) settingsRefused(c *gin.Context, err error, rows []beneficiaryRow) {
+	if banx.ErrorCode(err) != banx.EINVALID {
+		s.pageError(c, err)
+		return
+	}
+	s.dashboard(c, dashOptions{status: http.StatusBadRequest, refused: banx.ErrorMessage(err), rows: rows})
+}
