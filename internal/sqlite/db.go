@@ -55,6 +55,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, banx.Wrap(banx.EUNAVAILABLE, err, "open database %s", path)
 	}
+	if err := checkFullText(ctx, db.write); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
