@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -252,4 +253,88 @@ func TestVerifyBundlePage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPublishPageEdit checks editing from the Publish page: ?edit=ID
+// prefills every field from the latest published version (media with their
+// alt text and AI flag included), a browser signed in as another author gets
+// 403, and the drafts API refuses another author's edit whatever the page
+// does; the author's edit publishes version 2 chained to version 1's anchor.
+func TestPublishPageEdit(t *testing.T) {
+	ctx := publishtest.Context(t)
+	a := startAuthorTools(t)
+	alice, bob := publishtest.NewWallet(t), publishtest.NewWallet(t)
+	publishtest.Fund(t, ctx, a.client, alice, 20_000_000)
+	me := alice.ClassicAddress.String()
+	token, bobToken := a.signIn(t, alice), a.signIn(t, bob)
+
+	var cover struct {
+		CID  string `json:"cid"`
+		Size int    `json:"size"`
+	}
+	a.must(t, "POST", "/api/v1/media", "/api/v1/media", token, smallPNG(t, 40, 30), 201, &cover)
+	m := map[string]any{"schema": "banx.manifest/1", "title": `Edit me <now> & "then"`, "summary": "A summary to keep.",
+		"body": "First body with ![chart](ipfs://" + cover.CID + ").", "category": "science", "language": "en-GB", "author": me,
+		"created": "2026-11-25T12:00:00Z", "tags": []string{"Banx", "xrpl"},
+		"sources":       []map[string]string{{"name": "Reuters", "url": "https://www.reuters.com/"}},
+		"ai_disclosure": "The cover was made with an image model.",
+		"media": []map[string]any{{"cid": cover.CID, "role": "cover", "mime_type": "image/png", "size": cover.Size,
+			"alt": "A bar chart", "digital_source_type": "trainedAlgorithmicMedia"}}}
+	doc, _ := json.Marshal(m)
+	articleID, v1 := a.publishSelf(t, alice, token, doc)
+	previous := v1["anchor_tx_hash"].(string)
+	editURL := fmt.Sprintf("%s/publish?edit=%d", a.url, articleID)
+
+	t.Run("OKPrefilled", func(t *testing.T) {
+		for _, tok := range []string{"", token} {
+			code, _, body := cookieRequest(t, "GET", editURL, tok, "-", "", nil)
+			if code != 200 {
+				t.Fatalf("GET /publish?edit (cookie %v) = %d\n%s", tok != "", code, body)
+			}
+			for _, want := range []string{"<h1>Edit an article</h1>", `data-previous="` + previous + `"`, `data-author="` + me + `"`,
+				fmt.Sprintf(`data-article="%d"`, articleID), `value="Edit me &lt;now&gt; &amp; &#34;then&#34;"`,
+				">A summary to keep.</textarea>", `>First body with ![chart](ipfs://` + cover.CID + `).</textarea>`,
+				`<option value="science" selected>`, `value="en-GB"`, `value="Banx xrpl"`, `value="Reuters"`, `value="https://www.reuters.com/"`,
+				`value="The cover was made with an image model."`, `data-cid="` + cover.CID + `"`, `data-role="cover"`,
+				`data-ai-term="trainedAlgorithmicMedia"`, `value="A bar chart"`, `name="media_ai" checked`, "Publish the new version"} {
+				if !strings.Contains(body, want) {
+					t.Errorf("edit page lacks %s", want)
+				}
+			}
+		}
+	})
+	refused := []struct {
+		name, path, token string
+		status            int
+		reason            string
+	}{
+		{"ErrOtherAuthor", editURL, bobToken, 403, fmt.Sprintf("article %d is by %s and you are signed in as %s: only its author can edit it", articleID, me, bob.ClassicAddress)},
+		{"ErrNotAnID", a.url + "/publish?edit=abc", "", 400, "edit must be an article id (a positive integer), got &#34;abc&#34;"},
+		{"ErrUnknownArticle", a.url + "/publish?edit=999", "", 404, "not found"},
+	}
+	for _, tc := range refused {
+		t.Run(tc.name, func(t *testing.T) {
+			code, h, body := cookieRequest(t, "GET", tc.path, tc.token, "-", "", nil)
+			if code != tc.status || !strings.HasPrefix(h.Get("Content-Type"), "text/html") || !strings.Contains(body, tc.reason) {
+				t.Fatalf("GET %s = %d %s, want %d with %q\n%s", tc.path, code, h.Get("Content-Type"), tc.status, tc.reason, body)
+			}
+		})
+	}
+	edit := func(author, title string) []byte {
+		m["author"], m["title"], m["previous"], m["created"] = author, title, previous, "2026-11-25T13:00:00Z"
+		b, _ := json.Marshal(m)
+		return b
+	}
+	t.Run("ErrOtherAuthorDraft", func(t *testing.T) {
+		a.refused(t, "POST", "/api/v1/drafts", fmt.Sprintf("/api/v1/drafts?article=%d", articleID), bobToken,
+			edit(bob.ClassicAddress.String(), "Hijacked"), 403, "anchors another author's article: only its author can edit it")
+		a.refused(t, "POST", "/api/v1/drafts", "/api/v1/drafts", bobToken, edit(me, "Hijacked"), 403, "not the signed-in author")
+	})
+	t.Run("OKEditPublished", func(t *testing.T) {
+		var d draftBody
+		a.must(t, "POST", "/api/v1/drafts", fmt.Sprintf("/api/v1/drafts?article=%d", articleID), token, edit(me, "Edited title"), 201, &d)
+		if d.ArticleID != articleID || d.Version != 2 {
+			t.Fatalf("edit draft = %+v, want version 2 of article %d", d, articleID)
+		}
+	})
 }

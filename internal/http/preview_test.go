@@ -1,0 +1,123 @@
+package http_test
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/banxmedia/banx/internal/publish/publishtest"
+)
+
+// xssBody is Markdown carrying every kind of active content an author could
+// try to slip into the preview pane.
+const xssBody = `<script>alert("body")</script>
+
+<img src=x onerror=alert("img")>
+
+<svg onload=alert("svg")></svg>
+
+[click](javascript:alert("link"))
+
+![x](javascript:alert("image"))
+
+![y](https://evil.example/track.png)
+
+<iframe src="javascript:alert('frame')"></iframe>
+
+<a href="#" onclick="alert('click')">a</a>
+
+<style>body{display:none}</style>
+
+| a |
+|---|
+| <img src=y onerror=alert("table")> |
+
+**safe** text`
+
+// TestPreview checks POST /api/v1/preview: it renders like the article page
+// (headings moved down, images only from the draft's own media), its HTML is
+// inert whatever the author writes, and it is for signed-in authors with
+// bodies within the manifest's limit.
+func TestPreview(t *testing.T) {
+	a := startAuthorTools(t)
+	token := a.signIn(t, publishtest.NewWallet(t))
+	const route = "/api/v1/preview"
+	const cid = "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy"
+	preview := func(t *testing.T, body string, media []string) string {
+		t.Helper()
+		var out struct{ HTML string }
+		r := a.must(t, "POST", route, route, token, map[string]any{"body": body, "media": media}, 200, &out)
+		if r.header.Get("Cache-Control") != "no-store" {
+			t.Errorf("Cache-Control = %q", r.header.Get("Cache-Control"))
+		}
+		return out.HTML
+	}
+	ok := []struct {
+		name, body string
+		media      []string
+		want, not  []string
+	}{
+		{"OKMarkdown", "# Heading\n\nSome **bold** and a [link](https://www.reuters.com/).\n\n| a | b |\n|---|---|\n| 1 | 2 |", nil,
+			[]string{"<h2>Heading</h2>", "<strong>bold</strong>", `<a href="https://www.reuters.com/" rel="nofollow noreferrer">link</a>`, "<table>"}, []string{"<h1>"}},
+		{"OKListedImage", "![A chart](ipfs://" + cid + ")", []string{cid}, []string{`<img src="/ipfs/` + cid + `" alt="A chart">`}, nil},
+		{"OKUnlistedImageDropped", "Text ![A chart](ipfs://" + cid + ")", nil, []string{"Text"}, []string{"<img"}},
+		{"OKEmpty", "", nil, nil, []string{"<"}},
+	}
+	for _, tc := range ok {
+		t.Run(tc.name, func(t *testing.T) {
+			html := preview(t, tc.body, tc.media)
+			for _, w := range tc.want {
+				if !strings.Contains(html, w) {
+					t.Errorf("preview lacks %s:\n%s", w, html)
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(html, n) {
+					t.Errorf("preview has %s:\n%s", n, html)
+				}
+			}
+		})
+	}
+	t.Run("OKXSSInert", func(t *testing.T) {
+		html := preview(t, xssBody, nil)
+		// Text may quote the markup (escaped, inert); no tag may be active.
+		active := regexp.MustCompile(`(?i)^<\s*/?\s*(script|iframe|svg|style|object|embed|img)|\son\w+\s*=|javascript:|evil\.example`)
+		for _, tag := range regexp.MustCompile(`<[^>]*>`).FindAllString(html, -1) {
+			if active.MatchString(tag) {
+				t.Errorf("active tag %s survived in the preview", tag)
+			}
+		}
+		if !strings.Contains(html, "&lt;img src=x onerror=") {
+			t.Errorf("the quoted markup should show as text:\n%s", html)
+		}
+		if !strings.Contains(html, "<strong>safe</strong>") {
+			t.Errorf("the safe part is gone:\n%s", html)
+		}
+	})
+	big, _ := json.Marshal(map[string]string{"body": strings.Repeat("a", 1<<20+1)})
+	refused := []struct {
+		name, token string
+		body        any
+		status      int
+		reason      string
+	}{
+		{"ErrNotSignedIn", "", map[string]string{"body": "x"}, 401, "sign in first"},
+		{"ErrBadToken", "nope", map[string]string{"body": "x"}, 401, "not valid"},
+		{"ErrTooLarge", token, big, 413, "body: 1048577 bytes, max 1048576"},
+		{"ErrBadCID", token, map[string]any{"body": "x", "media": []string{"QmNotBase32"}}, 400, "media[0]"},
+		{"ErrUnknownField", token, map[string]any{"body": "x", "title": "t"}, 400, "unknown field"},
+		{"ErrNotJSON", token, []byte("# not json"), 400, "request body"},
+	}
+	for _, tc := range refused {
+		t.Run(tc.name, func(t *testing.T) {
+			a.refused(t, "POST", route, route, tc.token, tc.body, tc.status, tc.reason)
+		})
+	}
+	t.Run("ErrCrossOrigin", func(t *testing.T) {
+		code, _, body := cookieRequest(t, "POST", a.url+route, token, "https://evil.example", "application/json", strings.NewReader(`{"body":"x"}`))
+		if code != 403 || !strings.Contains(body, "cross-origin write refused") {
+			t.Fatalf("cross-origin preview = %d %s", code, body)
+		}
+	})
+}
