@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/banxmedia/banx/internal/banx"
+	"github.com/banxmedia/banx/internal/search"
 	"github.com/gin-gonic/gin"
 )
 
@@ -28,15 +29,21 @@ type articleSummaryJSON struct {
 	SHA256       string `json:"sha256"`
 	AnchorTxHash string `json:"anchor_tx_hash"`
 	PublishedAt  string `json:"published_at"`
+	// Snippet is set on search results only: plain text, matches marked.
+	Snippet []search.Segment `json:"snippet,omitempty"`
 }
 
 type articleListJSON struct {
 	Articles []articleSummaryJSON `json:"articles"`
 	Limit    int                  `json:"limit"`
 	Offset   int                  `json:"offset"`
+	Q        *string              `json:"q,omitempty"`
+	Total    *int                 `json:"total,omitempty"`
 }
 
-// handleListArticles lists published articles, newest first (?author=, ?limit=, ?offset=).
+// handleListArticles lists published articles, newest first (?author=,
+// ?limit=, ?offset=), or with ?q= those matching a full-text search, best
+// first, with their count and snippets.
 func (s *Server) handleListArticles(c *gin.Context) {
 	limit, ok := s.intQuery(c, "limit", 20)
 	if !ok {
@@ -44,6 +51,26 @@ func (s *Server) handleListArticles(c *gin.Context) {
 	}
 	offset, ok := s.intQuery(c, "offset", 0)
 	if !ok {
+		return
+	}
+	if q, ok := c.GetQuery("q"); ok {
+		idx, err := s.articleSearch(c.Request.Context())
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		hits, total, err := idx.SearchArticles(c.Request.Context(), q, limit, offset)
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		out := articleListJSON{Articles: make([]articleSummaryJSON, len(hits)), Limit: limit, Offset: offset, Q: &q, Total: &total}
+		for i, h := range hits {
+			out.Articles[i] = articleSummaryJSON{ID: h.Article.ID, Author: h.Article.Author, Slug: h.Article.Slug, Title: h.Latest.Title,
+				Version: h.Latest.Version, CID: h.Latest.ManifestCID, SHA256: h.Latest.SHA256, AnchorTxHash: h.Latest.AnchorTxHash,
+				PublishedAt: h.Latest.UpdatedAt.UTC().Format(time.RFC3339Nano), Snippet: h.Snippet}
+		}
+		c.JSON(http.StatusOK, out)
 		return
 	}
 	list, err := s.Publish.Articles(c.Request.Context(), c.Query("author"), limit, offset)

@@ -16,6 +16,7 @@ import (
 	"github.com/banxmedia/banx/internal/manifest"
 	"github.com/banxmedia/banx/internal/render"
 	"github.com/banxmedia/banx/internal/reward"
+	"github.com/banxmedia/banx/internal/search"
 	"github.com/gin-gonic/gin"
 )
 
@@ -35,14 +36,20 @@ type Site struct {
 	ViewCounts ViewCounter
 	// Now is the clock for author levels; nil means time.Now.
 	Now func() time.Time
+	// Search is the full-text index behind /?q= and /api/v1/articles?q=;
+	// nil uses the server's DB when it is one, and otherwise search answers
+	// EUNAVAILABLE.
+	Search ArticleSearch
 
 	assets     *siteAssets
 	templates  map[string]*template.Template
 	render     *render.Renderer
 	categories []manifest.Category
 	manifests  manifestCache
-	verified   sync.Map     // tx hash + CID -> *pageReport, for settled verifications only
-	versions   versionCache // rendered published versions, bounded; see pages_cache.go
+	verified   sync.Map            // tx hash + CID -> *pageReport, for settled verifications only
+	versions   versionCache        // rendered published versions, bounded; see pages_cache.go
+	indexing   sync.Mutex          // one request at a time fills the index's missing text
+	unreadable map[int64]time.Time // under indexing: versions whose manifest could not be read, until when to leave them
 }
 
 // load prepares templates and assets once, at Open: a broken template is a
@@ -127,6 +134,7 @@ type pageBase struct {
 	Categories  []manifest.Category
 	Current     string // the category id the page is about, for aria-current
 	Beacon      bool   // load beacon.js
+	Query       string // the search in the header's search box
 }
 
 func (s *Server) base(title, description string) pageBase {
@@ -139,6 +147,9 @@ type card struct {
 	Author, AuthorShort                         string
 	ReadMinutes                                 int
 	Published, PublishedISO                     string
+	// TitleMarks and Snippet are set on search results: plain text with the
+	// matched words marked, drawn by the template, which escapes the text.
+	TitleMarks, Snippet []search.Segment
 }
 
 type listPage struct {
@@ -146,6 +157,11 @@ type listPage struct {
 	Heading, Intro string
 	Cards          []card
 	Newer, Older   string
+	// Search results only: the search was run (or refused with
+	// SearchError), Total articles match, and this is page Page of Pages.
+	Searched           bool
+	SearchError        string
+	Total, Page, Pages int
 }
 
 // pageSize is how many cards a list page shows.
@@ -159,8 +175,13 @@ const maxScan = 2000
 // listFilter selects the cards of a list page; nil keeps all.
 type listFilter func(*manifest.Manifest) bool
 
-// handleHomePage lists the latest published articles.
+// handleHomePage lists the latest published articles, or with ?q= the
+// articles matching a search.
 func (s *Server) handleHomePage(c *gin.Context) {
+	if q, ok := c.GetQuery("q"); ok {
+		s.searchPage(c, q)
+		return
+	}
 	s.listArticles(c, s.base("Latest articles", "The latest articles published on Banx, anchored on the XRP Ledger."),
 		"Latest articles", "Original reporting, stored on IPFS and anchored on the XRP Ledger.", "", nil)
 }
@@ -216,14 +237,10 @@ func (s *Server) handleAuthorPage(c *gin.Context) {
 // listArticles renders one page (?page=N, from 1) of published articles,
 // newest first, that pass keep.
 func (s *Server) listArticles(c *gin.Context, b pageBase, heading, intro, author string, keep listFilter) {
-	page := 1
-	if q := c.Query("page"); q != "" {
-		n, err := strconv.Atoi(q)
-		if err != nil || n < 1 || n > 1000 {
-			s.pageError(c, banx.Errorf(banx.EINVALID, "page must be a number from 1 to 1000, got %q", truncate(q, 20)))
-			return
-		}
-		page = n
+	page, err := pageNumber(c)
+	if err != nil {
+		s.pageError(c, err)
+		return
 	}
 	ctx := c.Request.Context()
 	skip, want := (page-1)*pageSize, pageSize+1 // one more than shown: is there an older page?
@@ -267,8 +284,26 @@ func (s *Server) listArticles(c *gin.Context, b pageBase, heading, intro, author
 	s.renderPage(c, 200, "list", lp)
 }
 
+// pageNumber reads ?page=N, from 1; pages past 1000 are refused rather than
+// read.
+func pageNumber(c *gin.Context) (int, error) {
+	q := c.Query("page")
+	if q == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(q)
+	if err != nil || n < 1 || n > 1000 {
+		return 0, banx.Errorf(banx.EINVALID, "page must be a number from 1 to 1000, got %q", truncate(q, 20))
+	}
+	return n, nil
+}
+
+// pageURL is the address of another page of the same list, keeping the search.
 func pageURL(c *gin.Context, page int) string {
 	q := url.Values{}
+	if s, ok := c.GetQuery("q"); ok {
+		q.Set("q", s)
+	}
 	if page > 1 {
 		q.Set("page", strconv.Itoa(page))
 	}
@@ -341,4 +376,152 @@ func (s *Server) pageError(c *gin.Context, err error) {
 	}
 	s.renderPage(c, status, "error", errorPage{pageBase: s.base(heading, ""), Heading: heading, Message: msg, RequestID: requestIDOf(c)})
 	c.Abort()
+}
+
+// ArticleSearch is the full-text index of published articles
+// (internal/sqlite implements it). It holds each article's newest published
+// version; the text only manifests carry is filled in by the server.
+type ArticleSearch interface {
+	// SearchArticles returns one page of the articles matching the reader's
+	// search q, best first, and how many match in all. EINVALID for a blank,
+	// overlong or wordless q, or a limit outside 1..100, or a negative offset.
+	SearchArticles(ctx context.Context, q string, limit, offset int) ([]search.Hit, int, error)
+	// ArticleTextWanted returns up to limit versions, by id after afterID, that
+	// the index shows without their text. EINVALID for a limit below 1.
+	ArticleTextWanted(ctx context.Context, afterID int64, limit int) ([]*banx.ArticleVersion, error)
+	// SetArticleText stores a version's searchable text. ENOTFOUND for an
+	// unknown version.
+	SetArticleText(ctx context.Context, versionID int64, t search.Text) error
+}
+
+// maxSearchFill bounds how many versions one search indexes before it runs,
+// so the first search after a large import answers in bounded time; the
+// next searches go on with the rest.
+const maxSearchFill = 500
+
+// searchRetry is how long the index waits before reading again a manifest
+// that could not be read.
+const searchRetry = time.Minute
+
+// articleSearch returns the full-text index, first filling in the text of
+// versions published since the last search (or before the index existed).
+// EUNAVAILABLE when the server has no index.
+func (s *Server) articleSearch(ctx context.Context) (ArticleSearch, error) {
+	var idx ArticleSearch
+	if s.Site != nil && s.Site.Search != nil {
+		idx = s.Site.Search
+	} else if db, ok := s.DB.(ArticleSearch); ok {
+		idx = db
+	} else {
+		return nil, banx.Errorf(banx.EUNAVAILABLE, "search is not available on this server")
+	}
+	if s.Site != nil && s.Store != nil {
+		s.fillSearchText(ctx, idx)
+	}
+	return idx, nil
+}
+
+// fillSearchText indexes the summary, body, tags and category of versions the
+// index shows without them. The database knows titles and authors but not
+// what the manifests on IPFS say, so the server, which reads manifests for
+// its pages anyway, writes it. One request does it at a time; the others
+// search what is indexed.
+func (s *Server) fillSearchText(ctx context.Context, idx ArticleSearch) {
+	st := s.Site
+	if !st.indexing.TryLock() {
+		return
+	}
+	defer st.indexing.Unlock()
+	if st.unreadable == nil || len(st.unreadable) > maxCachedManifests {
+		st.unreadable = map[int64]time.Time{}
+	}
+	var after int64
+	for done := 0; done < maxSearchFill; {
+		wanted, err := idx.ArticleTextWanted(ctx, after, 50)
+		if err != nil {
+			s.Logger.Warn("search: list versions to index", "err", err)
+			return
+		}
+		if len(wanted) == 0 {
+			return
+		}
+		for _, v := range wanted {
+			after = v.ID
+			if st.Now().Before(st.unreadable[v.ID]) {
+				continue
+			}
+			m, err := s.manifestOf(ctx, v.ManifestCID, v.SHA256)
+			if ctx.Err() != nil {
+				return
+			}
+			if err != nil {
+				s.Logger.Warn("search: manifest unreadable, indexed by title only for now", "version", v.ID, "err", err)
+				st.unreadable[v.ID] = st.Now().Add(searchRetry)
+				continue
+			}
+			delete(st.unreadable, v.ID)
+			if err := idx.SetArticleText(ctx, v.ID, search.TextOf(m)); err != nil {
+				s.Logger.Warn("search: store text", "version", v.ID, "err", err)
+				return
+			}
+			done++
+		}
+	}
+}
+
+// searchPage renders one page (?page=N) of the articles matching ?q=. A
+// search the index refuses (blank, too long, no words) is answered on the
+// same page, with the reason and the search box, as 400.
+func (s *Server) searchPage(c *gin.Context, q string) {
+	b := s.base("Search: "+truncate(q, 60), "Articles on Banx matching a search.")
+	b.Query = q
+	page, err := pageNumber(c)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	idx, err := s.articleSearch(ctx)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	lp := listPage{pageBase: b, Heading: "Search", Searched: true, Page: page}
+	hits, total, err := idx.SearchArticles(ctx, q, pageSize, (page-1)*pageSize)
+	if banx.ErrorCode(err) == banx.EINVALID {
+		lp.SearchError = banx.ErrorMessage(err)
+		s.renderPage(c, 400, "list", lp)
+		return
+	}
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	lp.Total, lp.Pages = total, (total+pageSize-1)/pageSize
+	for _, h := range hits {
+		lp.Cards = append(lp.Cards, s.hitCard(c, h))
+	}
+	if page < lp.Pages {
+		lp.Older = pageURL(c, page+1)
+	}
+	if page > 1 {
+		lp.Newer = pageURL(c, min(page-1, max(lp.Pages, 1)))
+	}
+	s.renderPage(c, 200, "list", lp)
+}
+
+// hitCard is a search result as a card: from its manifest like every list,
+// or from what the index holds when the manifest cannot be read.
+func (s *Server) hitCard(c *gin.Context, h search.Hit) card {
+	var cd card
+	if m, err := s.manifestOf(c.Request.Context(), h.Latest.ManifestCID, h.Latest.SHA256); err == nil {
+		cd = s.cardOf(h.PublishedArticle, m)
+	} else {
+		s.Logger.Warn("search: manifest unreadable", "request_id", requestIDOf(c), "article", h.Article.ID, "err", err)
+		cd = card{URL: articleURL(h.Article.ID, h.Article.Slug), Title: h.Latest.Title, Summary: h.Summary,
+			Category: h.Category, CategoryName: s.categoryName(h.Category), Author: h.Latest.Author, AuthorShort: shortAddress(h.Latest.Author),
+			Published: h.Latest.UpdatedAt.UTC().Format("2 January 2006"), PublishedISO: h.Latest.UpdatedAt.UTC().Format(time.RFC3339)}
+	}
+	cd.TitleMarks, cd.Snippet = h.Title, h.Snippet
+	return cd
 }

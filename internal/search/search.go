@@ -70,7 +70,7 @@ func Parse(q string) (Query, error) {
 		terms = append(terms, t)
 	}
 	if len(terms) == 0 {
-		return Query{}, banx.Errorf(banx.EINVALID, "the search %q has no letter or digit to look for", text)
+		return Query{}, banx.Errorf(banx.EINVALID, "the search has no letter or digit to look for")
 	}
 	if len(terms) > MaxTerms {
 		return Query{}, banx.Errorf(banx.EINVALID, "the search has %d words; at most %d are allowed", len(terms), MaxTerms)

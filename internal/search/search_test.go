@@ -39,7 +39,7 @@ func TestParse(t *testing.T) {
 	for _, tc := range []struct{ name, q, msg string }{
 		{"ErrEmpty", "", "the search is empty: type at least one word"},
 		{"ErrBlank", " \n\t", "the search is empty: type at least one word"},
-		{"ErrNoWords", `" * :`, `the search "\" * :" has no letter or digit to look for`},
+		{"ErrNoWords", `" * :`, "the search has no letter or digit to look for"},
 		{"ErrTooLong", strings.Repeat("x", 10<<10), "the search is 10240 bytes long; at most 256 are allowed"},
 		{"ErrTooManyWords", strings.Repeat("a ", 17), "the search has 17 words; at most 16 are allowed"},
 		{"ErrUTF8", "\xff", "the search is not valid UTF-8 text"},

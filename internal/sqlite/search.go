@@ -90,15 +90,16 @@ func (db *DB) SearchArticles(ctx context.Context, q string, limit, offset int) (
 	return out, total, translate(rows.Err(), "search articles")
 }
 
-// ArticleTextWanted returns up to limit versions that the search index shows
-// without their text, oldest first: the indexer reads their manifests and
-// calls SetArticleText.
-func (db *DB) ArticleTextWanted(ctx context.Context, limit int) ([]*banx.ArticleVersion, error) {
+// ArticleTextWanted returns up to limit versions, by id after afterID, that
+// the search index shows without their text: the indexer reads their
+// manifests and calls SetArticleText, and passes the last id it saw to go on
+// past a manifest it could not read.
+func (db *DB) ArticleTextWanted(ctx context.Context, afterID int64, limit int) ([]*banx.ArticleVersion, error) {
 	if limit < 1 {
 		return nil, banx.Errorf(banx.EINVALID, "limit must be positive, got %d", limit)
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT `+versionColumns+` FROM article_versions
-		WHERE id IN (SELECT version_id FROM article_text_wanted) ORDER BY id LIMIT ?`, limit)
+		WHERE id IN (SELECT version_id FROM article_text_wanted WHERE version_id > ?) ORDER BY id LIMIT ?`, afterID, limit)
 	if err != nil {
 		return nil, translate(err, "list versions wanting text")
 	}
