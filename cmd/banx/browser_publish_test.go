@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -203,6 +207,11 @@ func TestBrowserPublish(t *testing.T) {
 		})
 	}
 
+	uploads := map[string]string{} // file each image upload sent, by CID
+	t.Run("OKPreviewImagesEdit", func(t *testing.T) {
+		uploads = writeImages(t, tctx, s.url)
+	})
+
 	t.Run("OKVerifyBundleUpload", func(t *testing.T) {
 		if _, err := os.Stat(proofFile); err != nil {
 			t.Fatalf("no proof bundle was downloaded: %v", err)
@@ -285,6 +294,14 @@ func TestBrowserPublish(t *testing.T) {
 				body, _ := os.ReadFile(proofFile)
 				r.body, r.bodyUnknown = string(body), false
 			}
+			if r.bodyUnknown && r.url == s.url+"/api/v1/media" && len(uploads) > 0 {
+				// The image uploads: files the test wrote, checked whole.
+				for _, f := range uploads {
+					body, _ := os.ReadFile(f)
+					r.body += string(body)
+				}
+				r.bodyUnknown = false
+			}
 			if r.bodyUnknown {
 				t.Errorf("%s %s: chromium did not report the body, so it could not be checked", r.method, r.url)
 			}
@@ -311,4 +328,154 @@ func TestBrowserPublish(t *testing.T) {
 	if d := dialogs(); len(d) > 0 {
 		t.Errorf("dialogs opened: %q", d)
 	}
+}
+
+// gradientPNG is a real w×h PNG, different for each seed.
+func gradientPNG(t *testing.T, w, h int, seed uint8) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.Set(x, y, color.RGBA{uint8(x) + seed, uint8(y * 2), 255 - seed, 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// waitInPage waits until the Publish page's progress reaches validated or
+// stops with an error, and returns it.
+func waitInPage(t *testing.T, ctx context.Context) progress {
+	t.Helper()
+	done, err := chromedp.Run(ctx, chromedp.Poll[bool](`(() => document.querySelector('#progress [data-step=validated]').dataset.state === "done" ||
+		document.getElementById("publish-error").textContent !== "")()`, chromedp.WithPollingTimeout(2*time.Minute)))
+	p, perr := chromedp.Run(ctx, chromedp.Evaluate[progress](readProgress))
+	if err != nil || !done || perr != nil || p.Error != "" {
+		t.Fatalf("publishing in the page: %v %v, progress %+v", err, perr, p)
+	}
+	return p
+}
+
+// writeImages is the author's writing journey on a signed-in Publish page:
+// type Markdown and watch the sanitized preview, upload a PNG cover marked
+// AI-generated and an inline image, publish, find the images on the article
+// page, then edit the article from the dashboard and see version 2 there. It
+// returns the uploaded files by CID.
+func writeImages(t *testing.T, ctx context.Context, base string) map[string]string {
+	dir := t.TempDir()
+	coverFile, inlineFile := filepath.Join(dir, "cover.png"), filepath.Join(dir, "inline.png")
+	if err := os.WriteFile(coverFile, gradientPNG(t, 320, 180, 10), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(inlineFile, gradientPNG(t, 120, 80, 90), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	title := "Written with a live preview and images"
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/publish"), chromedp.WaitReady(`main[data-ready="true"]`),
+		chromedp.WaitVisible(`#session-status[data-kind="ok"]`), chromedp.WaitEnabled("#title"),
+		chromedp.SetValue("#title", title), chromedp.SetValue("#summary", "A page written with the preview beside it."),
+		chromedp.SetValue("#category", "science"),
+		chromedp.SendKeys("#body", "## Typed heading\n\nSome **bold** words <script>alert(\"typed\")</script> and <img src=x onerror=alert(1)>.\n\n[bad](javascript:alert(2)) end."),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`(() => { const p = document.getElementById("preview");
+		return !!p.querySelector("h3") && p.textContent.includes("end."); })()`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		st, _ := chromedp.Run(ctx, chromedp.Text("#preview-status"))
+		t.Fatalf("no preview of the typed Markdown: %v (status %q)", err, st)
+	}
+	pv, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => { const p = document.getElementById("preview");
+		return [p.querySelector("h3").textContent, p.querySelector("strong").textContent,
+			String(p.querySelectorAll("script, img, iframe, svg").length),
+			String(Array.from(p.querySelectorAll("*")).filter(e => Array.from(e.attributes).some(a => a.name.startsWith("on") || /javascript:/i.test(a.value))).length)]; })()`))
+	if err != nil || len(pv) != 4 || pv[0] != "Typed heading" || pv[1] != "bold" || pv[2] != "0" || pv[3] != "0" {
+		t.Fatalf("preview: h3, strong, active elements, handlers = %q (%v)", pv, err)
+	}
+	screenshot(t, ctx, "publish-preview")
+
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles("#cover-file", []string{coverFile}),
+		chromedp.WaitVisible(`#media-list [data-role="cover"] img`),
+		chromedp.SetValue(`#media-list [data-role="cover"] [name=media_alt]`, "A violet gradient"),
+		chromedp.Click(`#media-list [data-role="cover"] [name=media_ai]`),
+		chromedp.SetUploadFiles("#inline-file", []string{inlineFile}),
+		chromedp.WaitVisible(`#media-list [data-role="inline"] img`),
+		chromedp.SetValue(`#media-list [data-role="inline"] [name=media_alt]`, "A small chart"),
+		chromedp.Click(`#media-list [data-role="inline"] [data-insert]`),
+	); err != nil {
+		st, _ := chromedp.Run(ctx, chromedp.Text("#media-status"))
+		t.Fatalf("images: %v (status %q)", err, st)
+	}
+	cids, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`["cover", "inline"].map(r => document.querySelector('#media-list [data-role="' + r + '"]').dataset.cid)
+		.concat([document.getElementById("ai_disclosure").value, document.getElementById("body").value])`))
+	if err != nil || len(cids) != 4 || !strings.HasPrefix(cids[0], "baf") || !strings.HasPrefix(cids[1], "baf") {
+		t.Fatalf("uploaded CIDs %q (%v)", cids, err)
+	}
+	cover, inline := cids[0], cids[1]
+	if cids[2] != "Visuals were produced with AI tools and are not real photographs." || !strings.Contains(cids[3], "\n\n![A small chart](ipfs://"+inline+")\n") {
+		t.Errorf("AI disclosure %q, body %q", cids[2], cids[3])
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!document.querySelector('#preview img[src="/ipfs/`+inline+`"]')`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatalf("the inserted image is not in the preview: %v", err)
+	}
+	screenshot(t, ctx, "publish-images")
+	if err := chromedp.Do(ctx, chromedp.Click(`input[name=mode][value=self]`), chromedp.Click(`[data-testid=publish]`)); err != nil {
+		t.Fatal(err)
+	}
+	p := waitInPage(t, ctx)
+	articlePath := p.ArticleHref
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+articlePath), chromedp.WaitVisible("[data-testid=title]")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`(() => { const i = document.querySelector("[data-testid=cover] img"); return !!i && i.complete && i.naturalWidth > 0; })()`,
+		chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatalf("cover not loaded on the article page: %v", err)
+	}
+	f := facts(t, ctx)
+	bodyImg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector("[data-testid=body] img") || {getAttribute: () => ""}).getAttribute("src")`))
+	if f.Title != title || f.Cover != "/ipfs/"+cover || f.CoverAlt != "A violet gradient" || bodyImg != "/ipfs/"+inline ||
+		f.Disclaimer != "AI Image Disclaimer Visuals were produced with AI tools and are not real photographs." {
+		t.Errorf("article page: title %q cover %q alt %q body image %q disclaimer %q", f.Title, f.Cover, f.CoverAlt, bodyImg, f.Disclaimer)
+	}
+
+	// Edit it from the dashboard: the Publish page comes prefilled.
+	articleID := strings.Split(strings.TrimPrefix(articlePath, "/a/"), "/")[0]
+	edit := `li[data-article="` + articleID + `"] [data-testid=edit-article]`
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/dashboard"), chromedp.WaitVisible(edit), chromedp.Click(edit),
+		chromedp.WaitReady(`main[data-ready="true"]`), chromedp.WaitVisible(`#session-status[data-kind="ok"]`), chromedp.WaitEnabled("#title")); err != nil {
+		t.Fatal(err)
+	}
+	pre, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[document.getElementById("title").value, document.getElementById("category").value,
+		String(document.querySelectorAll("#media-list [data-media]").length), document.getElementById("edit-notice").dataset.previous,
+		document.querySelector('#media-list [data-role="cover"] [name=media_ai]').checked ? "ai" : "not ai"]`))
+	if err != nil || len(pre) != 5 || pre[0] != title || pre[1] != "science" || pre[2] != "2" || pre[3] != p.Tx || pre[4] != "ai" {
+		t.Fatalf("edit page prefill (title, category, images, previous, cover AI) = %q (%v), want previous %s", pre, err, p.Tx)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!document.querySelector('#preview img[src="/ipfs/`+inline+`"]')`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Errorf("no preview of the prefilled body: %v", err)
+	}
+	edited := title + ", edited"
+	if err := chromedp.Do(ctx, chromedp.SetValue("#title", edited), chromedp.Click(`[data-testid=publish]`)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "publish-edit")
+	p2 := waitInPage(t, ctx)
+	if p2.ArticleHref == "" || !strings.HasPrefix(p2.ArticleHref, "/a/"+articleID) || p2.Tx == p.Tx {
+		t.Fatalf("edit published %+v, want a new version of article %s", p2, articleID)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+p2.ArticleHref), chromedp.WaitVisible("[data-testid=versions]")); err != nil {
+		t.Fatal(err)
+	}
+	f = facts(t, ctx)
+	versions, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("[data-testid=versions] li, [data-testid=versions] tbody tr").length`))
+	if f.Title != edited || f.Tx != p2.Tx || f.Cover != "/ipfs/"+cover || versions != 2 {
+		t.Errorf("edited article: title %q tx %q cover %q, %d versions listed; want %q %s, 2 versions", f.Title, f.Tx, f.Cover, versions, edited, p2.Tx)
+	}
+	screenshot(t, ctx, "article-edited")
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/publish"), chromedp.WaitReady(`main[data-ready="true"]`)); err != nil {
+		t.Fatal(err)
+	}
+	return map[string]string{cover: coverFile, inline: inlineFile}
 }
