@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -333,4 +335,21 @@ func FuzzSearchArticles(f *testing.F) {
 			t.Fatalf("search %q: %v", q, err)
 		}
 	})
+}
+
+// TestOpenWithoutFTS5 builds a program that opens a database with a SQLite
+// compiled without FTS5 (no sqlite_fts5 tag): Open must refuse and name the
+// fix, rather than fail later in a migration or a search.
+func TestOpenWithoutFTS5(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "banx.db")
+	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "run", "./testdata/nofts", path)
+	cmd.Env = append(os.Environ(), "GOFLAGS=")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go run ./testdata/nofts: %v\n%s", err, out)
+	}
+	want := "open: internal: this binary's SQLite has no full-text search (FTS5), which Banx needs: build with -tags sqlite_fts5; make does this\n"
+	if string(out) != want {
+		t.Fatalf("without FTS5, Open said %q, want %q", out, want)
+	}
 }
