@@ -8,9 +8,11 @@ import (
 	"mime"
 	"net/http"
 	"net/netip"
+	"net/textproto"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/banxmedia/banx/internal/banx"
@@ -97,15 +99,25 @@ func (s *Server) clientAddr(r *http.Request) (netip.Addr, error) {
 	if !s.trusted(addr) {
 		return addr, nil
 	}
-	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
-	for i := len(hops) - 1; i >= 0; i-- {
-		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
-			break // a malformed hop ends what can be believed
-		}
-		addr = hop.Unmap()
-		if !s.trusted(addr) {
-			break
+	// The hops are read from the right, the last header first, as if the
+	// headers were joined with commas; nothing is allocated.
+	values := r.Header["X-Forwarded-For"]
+	for v := len(values) - 1; v >= 0; v-- {
+		list := values[v]
+		for {
+			i := strings.LastIndexByte(list, ',')
+			hop, err := netip.ParseAddr(strings.TrimSpace(list[i+1:]))
+			if err != nil {
+				return addr, nil // a malformed hop ends what can be believed
+			}
+			addr = hop.Unmap()
+			if !s.trusted(addr) {
+				return addr, nil
+			}
+			if i < 0 {
+				break
+			}
+			list = list[:i]
 		}
 	}
 	return addr, nil
@@ -141,16 +153,19 @@ type viewRecordedResponse struct {
 // handleViewBeacon records a reader's beacon. It answers only once the record
 // is committed, so a 201 means the decision is durable.
 func (s *Server) handleViewBeacon(c *gin.Context) {
-	body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxBeaconBytes+1))
-	if err != nil {
+	buf := beaconBuffers.Get().(*[maxBeaconBytes + 1]byte)
+	defer beaconBuffers.Put(buf)
+	n, err := io.ReadFull(c.Request.Body, buf[:])
+	switch {
+	case err == nil:
+		s.writeError(c, banx.Errorf(banx.ETOOLARGE, "beacon body is larger than %d bytes", maxBeaconBytes))
+		return
+	case err != io.EOF && err != io.ErrUnexpectedEOF:
 		s.writeError(c, err)
 		return
 	}
-	if len(body) > maxBeaconBytes {
-		s.writeError(c, banx.Errorf(banx.ETOOLARGE, "beacon body is larger than %d bytes", maxBeaconBytes))
-		return
-	}
-	b, err := parseBeacon(c.GetHeader("Content-Type"), body)
+	h := c.Request.Header
+	b, err := parseBeacon(headerValue(h, "Content-Type"), buf[:n])
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -159,24 +174,67 @@ func (s *Server) handleViewBeacon(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	if v, err := c.Cookie(readerCookie); err == nil && views.ValidReaderID(v) {
+	if v := readerCookieOf(h); views.ValidReaderID(v) {
 		b.ReaderID = v
 	}
-	b.UserAgent = c.GetHeader("User-Agent")
-	b.SecCHUA = c.GetHeader("Sec-CH-UA")
+	b.UserAgent = headerValue(h, "User-Agent")
+	b.SecCHUA = headerValue(h, "Sec-Ch-Ua")
 	rec, err := s.Views.RecordView(c.Request.Context(), b)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
 	// Written by hand: this is the hot path, and both fields are plain ASCII.
-	out := make([]byte, 0, 96)
-	out = append(out, `{"id":`...)
+	out := append(buf[:0], `{"id":`...)
 	out = strconv.AppendInt(out, rec.ID, 10)
 	out = append(out, `,"hash":"`...)
 	out = append(out, rec.Hash...)
 	out = append(out, `"}`...)
-	c.Data(http.StatusCreated, "application/json; charset=utf-8", out)
+	c.Writer.Header()["Content-Type"] = jsonContentType
+	c.Writer.WriteHeader(http.StatusCreated)
+	c.Writer.Write(out)
+}
+
+// beaconBuffers hold beacon bodies and then the receipt: the body is parsed
+// (its token copied out) before the receipt is written over it.
+var beaconBuffers = sync.Pool{New: func() any { return new([maxBeaconBytes + 1]byte) }}
+
+// jsonContentType is shared by every receipt; it is full (len == cap), so an
+// Add elsewhere would copy it rather than write into it.
+var jsonContentType = []string{"application/json; charset=utf-8"}
+
+// headerValue is Header.Get for a key already in canonical form: it skips the
+// canonicalisation Get does on every call.
+func headerValue(h http.Header, canonicalKey string) string {
+	if v := h[canonicalKey]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// readerCookieOf returns the value of the first reader cookie in the request's
+// Cookie headers, as Request.Cookie does, without parsing every other cookie
+// into a slice. A value in double quotes is unquoted, as net/http does.
+func readerCookieOf(h http.Header) string {
+	for _, line := range h["Cookie"] {
+		for line != "" {
+			var part string
+			part, line, _ = strings.Cut(line, ";")
+			part = textproto.TrimString(part)
+			name, val, ok := strings.Cut(part, "=")
+			if !ok || name != readerCookie {
+				continue
+			}
+			if len(val) > 1 && val[0] == '"' && val[len(val)-1] == '"' {
+				val = val[1 : len(val)-1]
+			}
+			if !validCookieValue(val) {
+				continue // net/http skips it too, and looks further
+			}
+			return val
+		}
+	}
+	return ""
 }
 
 // beaconJSON is the JSON form of a beacon. Webdriver is navigator.webdriver as
@@ -191,7 +249,12 @@ type beaconJSON struct {
 // text/plain, which avoids a CORS preflight, is recognised by its brace.
 func parseBeacon(contentType string, body []byte) (views.Beacon, error) {
 	mt := "text/plain"
-	if contentType != "" {
+	switch contentType {
+	case "", "text/plain", "text/plain;charset=UTF-8", "text/plain;charset=utf-8":
+		// What navigator.sendBeacon sends for a string: no parsing needed.
+	case "application/json":
+		mt = contentType
+	default:
 		var err error
 		if mt, _, err = mime.ParseMediaType(contentType); err != nil {
 			return views.Beacon{}, banx.Errorf(banx.EINVALID, "Content-Type %q is malformed", truncate(contentType, 80))
@@ -223,6 +286,16 @@ func parseBeacon(contentType string, body []byte) (views.Beacon, error) {
 		return views.Beacon{Token: q.Get("token"), Webdriver: q.Get("webdriver") == "true"}, nil
 	}
 	return views.Beacon{}, banx.Errorf(banx.EINVALID, "beacon Content-Type %q is not supported: use text/plain, application/json or a form", mt)
+}
+
+// validCookieValue is net/http's test of a cookie value's bytes.
+func validCookieValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if b := v[i]; b < 0x20 || b >= 0x7f || b == '"' || b == ';' || b == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // statsDays is the default stats range: the last 30 days including today.

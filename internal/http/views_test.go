@@ -635,3 +635,83 @@ func TestViewTrustedProxy(t *testing.T) {
 		}
 	})
 }
+
+// TestViewBeaconHeaders sends the reader cookie and the proxy's addresses in
+// the shapes browsers and proxies use besides the plain one: the cookie among
+// others, quoted, after a malformed one of the same name, and X-Forwarded-For
+// split over several header lines.
+func TestViewBeaconHeaders(t *testing.T) {
+	keys, _ := views.NewKeys(testKey)
+	send := func(t *testing.T, s *viewServer, cookies []string, xff []string) views.Record {
+		t.Helper()
+		id := views.NewReaderID()
+		tok, _, err := keys.IssueToken(s.article, keys.ReaderHash(id), s.clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.clock.Add(s.policy.Dwell)
+		req, _ := http.NewRequest("POST", s.url+"/api/v1/views", strings.NewReader(tok))
+		req.Header.Set("User-Agent", firefox)
+		for _, c := range cookies {
+			req.Header.Add("Cookie", strings.ReplaceAll(c, "ID", id))
+		}
+		for _, x := range xff {
+			req.Header.Add("X-Forwarded-For", x)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			t.Fatalf("beacon = %d %s", resp.StatusCode, body)
+		}
+		recs, err := s.db.ListViews(context.Background(), 0, 1000)
+		if err != nil || len(recs) == 0 {
+			t.Fatal(err)
+		}
+		return *recs[len(recs)-1]
+	}
+	cookies := []struct {
+		name    string
+		cookies []string
+		reason  views.Reason
+	}{
+		{"OKAmongOthers", []string{"theme=dark; banx_reader=ID; lang=en"}, views.Counted},
+		{"OKQuoted", []string{`banx_reader="ID"`}, views.Counted},
+		{"OKSecondLine", []string{"theme=dark", "banx_reader=ID"}, views.Counted},
+		{"OKAfterInvalidBytes", []string{`banx_reader=a\b; banx_reader=ID`}, views.Counted},
+		{"ErrOtherName", []string{"banx_reader2=ID"}, views.BadToken},
+		{"ErrFirstWins", []string{"banx_reader=AAAAAAAAAAAAAAAAAAAAAA; banx_reader=ID"}, views.BadToken},
+	}
+	for _, tc := range cookies {
+		t.Run("Cookie"+tc.name, func(t *testing.T) {
+			s := startViewServer(t, testKey)
+			if r := send(t, s, tc.cookies, nil); r.Reason != tc.reason {
+				t.Fatalf("recorded %s, want %s", r.Reason, tc.reason)
+			}
+		})
+	}
+	chain := func(srv *banxhttp.Server) {
+		srv.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("10.0.0.0/8")}
+	}
+	proxies := []struct {
+		name string
+		xff  []string
+		want string
+	}{
+		{"OKTwoLines", []string{"6.6.6.6, 203.0.113.5", "10.1.2.3"}, "203.0.113.5"},
+		{"OKAllTrustedLastLine", []string{"203.0.113.5", "10.1.2.3, 10.4.5.6"}, "203.0.113.5"},
+		{"ErrEmptyHopEnds", []string{"203.0.113.5", ",10.1.2.3"}, "10.1.2.3"},
+		{"ErrMalformedEnds", []string{"203.0.113.5, nonsense, 10.1.2.3"}, "10.1.2.3"},
+	}
+	for _, tc := range proxies {
+		t.Run("Proxy"+tc.name, func(t *testing.T) {
+			s := startViewServerWith(t, testKey, chain)
+			if r := send(t, s, []string{"banx_reader=ID"}, tc.xff); r.NetHash != keys.NetHash(netip.MustParseAddr(tc.want)) {
+				t.Fatalf("the reader was counted in another network than %s's", tc.want)
+			}
+		})
+	}
+}

@@ -41,41 +41,43 @@ const canonicalTag = "banx.view.v1"
 // Canonical returns the bytes the record's hash covers: a tag, then every field
 // except Hash, each as its decimal or text form prefixed by its length as a
 // uvarint. Length prefixes make the encoding unambiguous without escaping.
-func (r *Record) Canonical() []byte {
+func (r *Record) Canonical() []byte { return r.appendCanonical(nil) }
+
+// appendCanonical appends the canonical encoding to b. Every record of every
+// beacon is hashed, so the numbers and the time are formatted in place rather
+// than through intermediate strings.
+func (r *Record) appendCanonical(b []byte) []byte {
+	var num [40]byte
 	counted := "0"
 	if r.Counted {
 		counted = "1"
 	}
-	fields := [...]string{
-		canonicalTag,
-		strconv.FormatInt(r.ID, 10),
-		strconv.FormatInt(r.ArticleID, 10),
-		r.Author,
-		counted,
-		string(r.Reason),
-		r.RecordedAt.UTC().Format(TimeFormat),
-		r.ReaderHash,
-		r.NetHash,
-		r.TokenID,
-		r.Agent,
-		r.PrevHash,
-	}
-	n := 0
-	for _, f := range fields {
-		n += binary.MaxVarintLen64 + len(f)
-	}
-	b := make([]byte, 0, n)
-	for _, f := range fields {
-		b = binary.AppendUvarint(b, uint64(len(f)))
-		b = append(b, f...)
-	}
-	return b
+	b = appendField(b, canonicalTag)
+	b = appendField(b, strconv.AppendInt(num[:0], r.ID, 10))
+	b = appendField(b, strconv.AppendInt(num[:0], r.ArticleID, 10))
+	b = appendField(b, r.Author)
+	b = appendField(b, counted)
+	b = appendField(b, string(r.Reason))
+	b = appendField(b, r.RecordedAt.UTC().AppendFormat(num[:0], TimeFormat))
+	b = appendField(b, r.ReaderHash)
+	b = appendField(b, r.NetHash)
+	b = appendField(b, r.TokenID)
+	b = appendField(b, r.Agent)
+	return appendField(b, r.PrevHash)
+}
+
+func appendField[T string | []byte](b []byte, f T) []byte {
+	b = binary.AppendUvarint(b, uint64(len(f)))
+	return append(b, f...)
 }
 
 // ComputeHash returns the lowercase hex SHA-256 of the canonical encoding.
 func (r *Record) ComputeHash() string {
-	sum := sha256.Sum256(r.Canonical())
-	return hex.EncodeToString(sum[:])
+	var buf [512]byte
+	sum := sha256.Sum256(r.appendCanonical(buf[:0]))
+	var out [2 * sha256.Size]byte
+	hex.Encode(out[:], sum[:])
+	return string(out[:])
 }
 
 // Seal links the record to prevHash and sets its hash.

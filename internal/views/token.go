@@ -30,23 +30,41 @@ type Keys struct {
 
 // mac computes HMAC-SHA256 under one key. Beacons are hashed three times each,
 // so keyed states are pooled: Reset restores a saved state instead of hashing
-// the key again, and nothing is allocated per use.
+// the key again. Each state carries its own buffers, because a slice handed to
+// a hash.Hash escapes to the heap: callers' stack arrays would be allocated
+// on every call.
 type mac struct{ pool sync.Pool }
+
+type macState struct {
+	h   hash.Hash
+	in  [tokenSize]byte
+	out [sha256.Size]byte
+}
 
 func newMAC(key []byte) *mac {
 	m := &mac{}
-	m.pool.New = func() any { return hmac.New(sha256.New, key) }
+	m.pool.New = func() any { return &macState{h: hmac.New(sha256.New, key)} }
 	return m
 }
 
-// sum appends HMAC(msg) to dst.
-func (m *mac) sum(dst, msg []byte) []byte {
-	h := m.pool.Get().(hash.Hash)
-	h.Reset()
-	h.Write(msg)
-	dst = h.Sum(dst)
-	m.pool.Put(h)
-	return dst
+// sum returns HMAC(msg) in out; msg is at most tokenSize bytes.
+func (m *mac) sum(out *[sha256.Size]byte, msg []byte) {
+	s := m.pool.Get().(*macState)
+	s.h.Reset()
+	s.h.Write(s.in[:copy(s.in[:], msg)])
+	s.h.Sum(s.out[:0])
+	*out = s.out
+	m.pool.Put(s)
+}
+
+// sumString is sum for a string message.
+func (m *mac) sumString(out *[sha256.Size]byte, msg string) {
+	s := m.pool.Get().(*macState)
+	s.h.Reset()
+	s.h.Write(s.in[:copy(s.in[:], msg)])
+	s.h.Sum(s.out[:0])
+	*out = s.out
+	m.pool.Put(s)
 }
 
 // NewKeys derives the view keys from master, which must hold at least MinKeySize
@@ -88,8 +106,20 @@ func ValidReaderID(s string) bool {
 		return false
 	}
 	var b [readerIDBytes + 2]byte
-	n, err := base64.RawURLEncoding.Strict().Decode(b[:], []byte(s))
+	n, err := strictBase64.Decode(b[:], []byte(s))
 	return err == nil && n == readerIDBytes
+}
+
+// strictBase64 decodes reader ids and tokens. Strict() returns a new Encoding
+// on every call, so it is made once.
+var strictBase64 = base64.RawURLEncoding.Strict()
+
+// hexString is hex.EncodeToString for the short sums of this package, with
+// one allocation instead of two.
+func hexString(b []byte) string {
+	var out [2 * sha256.Size]byte
+	n := hex.Encode(out[:], b[:min(len(b), sha256.Size)])
+	return string(out[:n])
 }
 
 // hashLen is the stored length of reader and network hashes: 128 bits as hex.
@@ -102,7 +132,8 @@ func (k *Keys) ReaderHash(readerID string) string {
 		return ""
 	}
 	var sum [sha256.Size]byte
-	return hex.EncodeToString(k.reader.sum(sum[:0], []byte(readerID))[:hashLen])
+	k.reader.sumString(&sum, readerID)
+	return hexString(sum[:hashLen])
 }
 
 // NetPrefix returns the network a reader's address belongs to for counting
@@ -130,9 +161,22 @@ func (k *Keys) NetHash(addr netip.Addr) string {
 	if !p.IsValid() {
 		return ""
 	}
-	b, _ := p.MarshalBinary()
+	// The prefix's MarshalBinary form (masked address, then the bit count),
+	// built without allocating.
+	var msg [17]byte
+	n := 4
+	if a := p.Addr(); a.Is4() {
+		a4 := a.As4()
+		copy(msg[:], a4[:])
+	} else {
+		a16 := a.As16()
+		copy(msg[:], a16[:])
+		n = 16
+	}
+	msg[n] = byte(p.Bits())
 	var sum [sha256.Size]byte
-	return hex.EncodeToString(k.net.sum(sum[:0], b)[:hashLen])
+	k.net.sum(&sum, msg[:n+1])
+	return hexString(sum[:hashLen])
 }
 
 // Token layout: version(1) article(8) issued-at unix ms(8) reader(16) nonce(12),
@@ -156,7 +200,7 @@ type Claims struct {
 }
 
 // ID names the token for replay detection: the hex of its nonce.
-func (c Claims) ID() string { return hex.EncodeToString(c.Nonce[:]) }
+func (c Claims) ID() string { return hexString(c.Nonce[:]) }
 
 // IssueToken signs a token for reader readerHash to read article articleID at
 // time now. EINVALID for a non-positive article id or a malformed reader hash.
@@ -176,7 +220,9 @@ func (k *Keys) IssueToken(articleID int64, readerHash string, now time.Time) (st
 	binary.BigEndian.PutUint64(buf[9:17], uint64(now.UnixMilli()))
 	copy(buf[17:17+hashLen], reader)
 	copy(buf[17+hashLen:payloadSize], c.Nonce[:])
-	k.token.sum(buf[:payloadSize], buf[:payloadSize])
+	var sum [sha256.Size]byte
+	k.token.sum(&sum, buf[:payloadSize])
+	copy(buf[payloadSize:], sum[:])
 	return base64.RawURLEncoding.EncodeToString(buf[:]), c, nil
 }
 
@@ -190,8 +236,10 @@ func (k *Keys) VerifyToken(tok, readerHash string) (c Claims, forged bool, err e
 	if len(tok) != TokenLen {
 		return Claims{}, false, banx.Errorf(banx.EINVALID, "view token must be %d characters, got %d", TokenLen, len(tok))
 	}
+	var src [TokenLen]byte // copied so the conversion allocates nothing
+	copy(src[:], tok)
 	var buf [tokenSize + 2]byte
-	n, err := base64.RawURLEncoding.Strict().Decode(buf[:], []byte(tok))
+	n, err := strictBase64.Decode(buf[:], src[:])
 	if err != nil || n != tokenSize {
 		return Claims{}, false, banx.Errorf(banx.EINVALID, "view token is not base64url")
 	}
@@ -203,10 +251,11 @@ func (k *Keys) VerifyToken(tok, readerHash string) (c Claims, forged bool, err e
 		return Claims{}, false, banx.Errorf(banx.EINVALID, "view token names article %d", c.ArticleID)
 	}
 	c.IssuedAt = time.UnixMilli(int64(binary.BigEndian.Uint64(buf[9:17]))).UTC()
-	c.ReaderHash = hex.EncodeToString(buf[17 : 17+hashLen])
+	c.ReaderHash = hexString(buf[17 : 17+hashLen])
 	copy(c.Nonce[:], buf[17+hashLen:payloadSize])
 	var sum [sha256.Size]byte
-	if !hmac.Equal(k.token.sum(sum[:0], buf[:payloadSize]), buf[payloadSize:tokenSize]) {
+	k.token.sum(&sum, buf[:payloadSize])
+	if !hmac.Equal(sum[:], buf[payloadSize:tokenSize]) {
 		return c, true, nil
 	}
 	// The reader hash is not secret, but comparing in constant time costs nothing.

@@ -2,7 +2,10 @@ package views_test
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"net/netip"
 	"strings"
 	"testing"
@@ -80,6 +83,41 @@ func TestNetPrefix(t *testing.T) {
 	if k.NetHash(netip.Addr{}) != "" {
 		t.Fatal("hash of the zero address")
 	}
+}
+
+// TestHashVectors pins what reader and network hashes cover: HMAC-SHA256, under
+// keys derived from the view key by label, of the cookie id and of the
+// prefix's binary form (netip.Prefix.MarshalBinary). Hashes already stored in
+// the views table must keep matching the readers and networks they name.
+func TestHashVectors(t *testing.T) {
+	master := bytes.Repeat([]byte{7}, views.MinKeySize)
+	k := testKeys(t)
+	mac := func(key, msg []byte) []byte {
+		m := hmac.New(sha256.New, key)
+		m.Write(msg)
+		return m.Sum(nil)
+	}
+	netKey := mac(master, []byte("banx view network v1"))
+	for _, addr := range []string{"203.0.113.77", "::ffff:203.0.113.77", "2001:db8:abcd:12::1", "fe80::1%eth0"} {
+		t.Run("Net"+addr, func(t *testing.T) {
+			p := views.NetPrefix(netip.MustParseAddr(addr))
+			b, err := p.MarshalBinary()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := hex.EncodeToString(mac(netKey, b)[:16])
+			if got := k.NetHash(netip.MustParseAddr(addr)); got != want {
+				t.Fatalf("NetHash(%s) = %s, want %s", addr, got, want)
+			}
+		})
+	}
+	t.Run("Reader", func(t *testing.T) {
+		id := views.NewReaderID()
+		want := hex.EncodeToString(mac(mac(master, []byte("banx view reader v1")), []byte(id))[:16])
+		if got := k.ReaderHash(id); got != want {
+			t.Fatalf("ReaderHash = %s, want %s", got, want)
+		}
+	})
 }
 
 func TestToken(t *testing.T) {
