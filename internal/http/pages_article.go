@@ -154,7 +154,12 @@ func (s *Server) handleArticlePage(c *gin.Context) {
 		facts.AuthorLevel = p.Level.ID
 	}
 	p.Score = rules.Score(facts)
-	s.renderPage(c, 200, "article", p)
+	key, err := articlePageKey(versionKey(latest), p)
+	if err != nil {
+		s.pageError(c, banx.Wrap(banx.EINTERNAL, err, "article page key"))
+		return
+	}
+	s.renderCachedPage(c, key, "article", p)
 }
 
 // passed reports whether a report's check id passed.
@@ -177,7 +182,50 @@ func signatureValid(r anchor.Report, mode banx.AnchorMode) bool {
 // authorHistory gathers an author's verifiable history (anchored articles,
 // counted views, first publication) and the counted views of one article.
 // known is false when the view ledger could not be read.
+//
+// With the SQLite store it costs one indexed aggregate and a share of an
+// incremental view tally (see viewTally) per request; any other ViewCounter
+// is asked for the whole ledger's counts each time.
 func (s *Server) authorHistory(ctx context.Context, author string, articleID int64) (h level.History, articleViews int64, known bool) {
+	if ap, ok := s.Site.ViewCounts.(authorPublishedReader); ok {
+		n, first, err := ap.AuthorPublished(ctx, author)
+		if err != nil {
+			s.Logger.Warn("author history", "author", author, "err", err)
+		}
+		h.AnchoredArticles, h.FirstPublished = n, first
+	} else {
+		h = s.listAuthorHistory(ctx, author)
+	}
+	if s.Site.ViewCounts == nil {
+		return h, 0, false
+	}
+	if cv, ok := s.Site.ViewCounts.(countedViewsReader); ok {
+		var err error
+		if h.CountedViews, articleViews, err = s.tally.counts(ctx, cv, author, articleID); err != nil {
+			s.Logger.Warn("view counts", "err", err)
+			return h, 0, false
+		}
+		return h, articleViews, true
+	}
+	counts, err := s.Site.ViewCounts.EpochViews(ctx, time.Unix(0, 0), s.Site.Now().Add(time.Minute))
+	if err != nil {
+		s.Logger.Warn("view counts", "err", err)
+		return h, 0, false
+	}
+	for _, v := range counts {
+		if v.Author == author {
+			h.CountedViews += v.Views
+		}
+		if v.ArticleID == articleID {
+			articleViews += v.Views
+		}
+	}
+	return h, articleViews, true
+}
+
+// listAuthorHistory reads an author's anchored articles and first publication
+// by listing the author's published articles, for stores without an aggregate.
+func (s *Server) listAuthorHistory(ctx context.Context, author string) (h level.History) {
 	const batch, maxPages = 100, 50
 	mine := map[int64]bool{}
 	for page := 0; page < maxPages; page++ {
@@ -197,23 +245,7 @@ func (s *Server) authorHistory(ctx context.Context, author string, articleID int
 		}
 	}
 	h.AnchoredArticles = len(mine)
-	if s.Site.ViewCounts == nil {
-		return h, 0, false
-	}
-	counts, err := s.Site.ViewCounts.EpochViews(ctx, time.Unix(0, 0), s.Site.Now().Add(time.Minute))
-	if err != nil {
-		s.Logger.Warn("view counts", "err", err)
-		return h, 0, false
-	}
-	for _, v := range counts {
-		if v.Author == author {
-			h.CountedViews += v.Views
-		}
-		if v.ArticleID == articleID {
-			articleViews += v.Views
-		}
-	}
-	return h, articleViews, true
+	return h
 }
 
 // requestBase is the scheme and host the reader used, for share links and the

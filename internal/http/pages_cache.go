@@ -1,18 +1,26 @@
 package http
 
 import (
+	"bytes"
 	"container/list"
 	"context"
+	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"html/template"
+	"net/http"
+	"slices"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/banxmedia/banx/internal/anchor"
 	"github.com/banxmedia/banx/internal/banx"
 	"github.com/banxmedia/banx/internal/credibility"
 	"github.com/banxmedia/banx/internal/manifest"
 	"github.com/banxmedia/banx/internal/publish"
+	"github.com/banxmedia/banx/internal/reward"
+	"github.com/gin-gonic/gin"
 )
 
 // Bounds of the article version cache. An attacker can ask for every
@@ -191,4 +199,224 @@ func (c *versionCache) stats() (entries, bytes, builds int) {
 // however it was wrapped.
 func isContextError(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// countedViewsReader is the incremental view count a database may offer (the
+// SQLite store does); without it, article pages fall back to counting the
+// whole view ledger per request.
+type countedViewsReader interface {
+	// CountedViewsAfter returns the counted views per author and article in
+	// the view ledger's rows with id > after, and the ledger's last id.
+	// EUNAVAILABLE when the view ledger cannot be read.
+	CountedViewsAfter(ctx context.Context, after int64) ([]reward.ArticleViews, int64, error)
+}
+
+// authorPublishedReader is the aggregate an author's level needs; without
+// it, article pages list the author's articles page by page.
+type authorPublishedReader interface {
+	// AuthorPublished returns how many of author's articles have a published
+	// version and the creation time of the first (zero when none).
+	AuthorPublished(ctx context.Context, author string) (int, time.Time, error)
+}
+
+// viewTally keeps the counted views per author and per article, adding only
+// the view ledger's new rows on each refresh: the ledger is append-only, so a
+// total once counted never needs to be counted again. Its zero value is ready.
+//
+// A reader must see every view counted before its request began, so a request
+// never reuses a refresh that had already started: it waits for the next one.
+// Requests that arrive while a refresh runs all share that next one, so under
+// any load at most one refresh runs and one waits, and each reads only the
+// rows committed since the previous.
+type viewTally struct {
+	mu        sync.Mutex
+	last      int64 // the ledger id up to which the totals are complete
+	byAuthor  map[string]int64
+	byArticle map[int64]int64
+	running   *tallyRound
+	next      *tallyRound
+	rounds    int // refreshes run, for tests
+}
+
+// tallyRound is one refresh; done closes when err is set.
+type tallyRound struct {
+	done    chan struct{}
+	err     error
+	waiters int // requests waiting on it, for tests
+}
+
+// tallyTimeout bounds one refresh, which runs apart from any request.
+const tallyTimeout = 10 * time.Second
+
+// counts returns the counted views of author and of article, complete up to
+// at least the moment counts was called.
+func (t *viewTally) counts(ctx context.Context, read countedViewsReader, author string, article int64) (authorViews, articleViews int64, err error) {
+	t.mu.Lock()
+	r := t.next
+	if r == nil {
+		r = &tallyRound{done: make(chan struct{})}
+		if t.running == nil {
+			t.running = r
+			go t.refresh(read, r)
+		} else {
+			t.next = r
+		}
+	}
+	r.waiters++
+	t.mu.Unlock()
+	select {
+	case <-r.done:
+	case <-ctx.Done():
+		return 0, 0, banx.Wrap(banx.EUNAVAILABLE, ctx.Err(), "count views")
+	}
+	if r.err != nil {
+		return 0, 0, r.err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.byAuthor[author], t.byArticle[article], nil
+}
+
+// refresh runs round r, then whichever round requests queued meanwhile, until
+// none is waiting.
+func (t *viewTally) refresh(read countedViewsReader, r *tallyRound) {
+	for r != nil {
+		t.mu.Lock()
+		after := t.last
+		t.rounds++
+		t.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), tallyTimeout)
+		rows, last, err := read.CountedViewsAfter(ctx, after)
+		cancel()
+		t.mu.Lock()
+		if err == nil {
+			if t.byAuthor == nil {
+				t.byAuthor, t.byArticle = map[string]int64{}, map[int64]int64{}
+			}
+			for _, v := range rows {
+				t.byAuthor[v.Author] += v.Views
+				t.byArticle[v.ArticleID] += v.Views
+			}
+			t.last = max(t.last, last)
+		}
+		r.err = err
+		close(r.done)
+		r, t.running, t.next = t.next, t.next, nil
+		t.mu.Unlock()
+	}
+}
+
+// Bounds of the rendered article page cache. The key includes the Host the
+// reader sent, which a client chooses freely, so the cache is bounded and
+// simply emptied when full: a flood of made-up hosts costs a re-render, never
+// memory.
+const (
+	maxCachedPages     = 512
+	maxCachedPageBytes = 32 << 20
+)
+
+// pageCache keeps rendered article pages, keyed by a hash of everything the
+// page shows (see articlePageKey): when a view count, a level, a verification
+// or a version changes, the key changes, so an entry is never stale, only
+// unused. Its zero value is ready.
+type pageCache struct {
+	mu    sync.Mutex
+	items map[[sha256.Size]byte]*cachedPage
+	bytes int
+}
+
+// cachedPage is a rendered page: the headers the renderer set and the body.
+type cachedPage struct {
+	header http.Header
+	body   []byte
+}
+
+func (pc *pageCache) get(key [sha256.Size]byte) *cachedPage {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	return pc.items[key]
+}
+
+func (pc *pageCache) put(key [sha256.Size]byte, p *cachedPage) {
+	size := len(p.body) + 512
+	if size > maxCachedPageBytes {
+		return
+	}
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.items == nil || len(pc.items) >= maxCachedPages || pc.bytes+size > maxCachedPageBytes {
+		pc.items, pc.bytes = map[[sha256.Size]byte]*cachedPage{}, 0
+	}
+	if _, ok := pc.items[key]; !ok {
+		pc.items[key] = p
+		pc.bytes += size
+	}
+}
+
+// len reports the entries and bytes held, for tests.
+func (pc *pageCache) len() (entries, bytes int) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	return len(pc.items), pc.bytes
+}
+
+// articlePageKey names an article page exactly: the version it renders (whose
+// manifest, body and sources are fixed by versionKey) and every other field
+// of the page, encoded whole so that a field added later is part of the key
+// without anyone remembering to add it. The reader's Host is in it through
+// PageURL.
+func articlePageKey(version string, p articlePage) ([sha256.Size]byte, error) {
+	p.M, p.Body, p.Cover, p.Sources = nil, "", nil, nil
+	b, err := json.Marshal(p)
+	if err != nil {
+		return [sha256.Size]byte{}, err
+	}
+	return sha256.Sum256(append([]byte(version+"\x00"), b...)), nil
+}
+
+// captureWriter copies what a handler writes, so a rendered page can be kept.
+type captureWriter struct {
+	gin.ResponseWriter
+	body bytes.Buffer
+}
+
+func (w *captureWriter) Write(b []byte) (int, error) {
+	w.body.Write(b)
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *captureWriter) WriteString(s string) (int, error) {
+	w.body.WriteString(s)
+	return w.ResponseWriter.WriteString(s)
+}
+
+// renderCachedPage serves page from the cache under key, or renders it with
+// renderPage and keeps a successful result: the body and the headers the
+// renderer added or changed (not the request id, which the middleware sets
+// before). A request that does not end in 200 is not kept.
+func (s *Server) renderCachedPage(c *gin.Context, key [sha256.Size]byte, page string, data any) {
+	h := c.Writer.Header()
+	if p := s.pages.get(key); p != nil {
+		for k, v := range p.header {
+			h[k] = v
+		}
+		c.Status(http.StatusOK)
+		c.Writer.Write(p.body)
+		return
+	}
+	before := h.Clone()
+	w := &captureWriter{ResponseWriter: c.Writer}
+	c.Writer = w
+	s.renderPage(c, http.StatusOK, page, data)
+	c.Writer = w.ResponseWriter
+	if w.Status() != http.StatusOK {
+		return
+	}
+	added := http.Header{}
+	for k, v := range h {
+		if !slices.Equal(before[k], v) {
+			added[k] = slices.Clone(v)
+		}
+	}
+	s.pages.put(key, &cachedPage{header: added, body: w.body.Bytes()})
 }

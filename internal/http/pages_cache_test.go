@@ -2,11 +2,16 @@ package http
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"html/template"
+	"slices"
 	"sync"
 	"testing"
+
+	"github.com/banxmedia/banx/internal/level"
+	"github.com/banxmedia/banx/internal/reward"
 )
 
 // TestVersionCacheBounded checks the version cache against its bounds: it
@@ -115,6 +120,163 @@ func TestVersionCacheBounded(t *testing.T) {
 		}
 		if v, err := c.get(ctx, "k", value("k", 1)); err != nil || v.Body != "<p>k</p>" {
 			t.Fatalf("after a failure: %v %v, want a fresh build", v, err)
+		}
+	})
+}
+
+// memLedger is a view ledger in memory for the tally: one counted view per
+// row, ids from 1. gate, when set, holds every read until it is closed.
+type memLedger struct {
+	mu    sync.Mutex
+	rows  []reward.ArticleViews
+	err   error
+	gate  chan struct{}
+	reads int
+}
+
+func (m *memLedger) add(author string, article int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.rows = append(m.rows, reward.ArticleViews{Author: author, ArticleID: article, Views: 1})
+}
+
+func (m *memLedger) CountedViewsAfter(ctx context.Context, after int64) ([]reward.ArticleViews, int64, error) {
+	m.mu.Lock()
+	gate := m.gate
+	m.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.reads++
+	if m.err != nil {
+		return nil, 0, m.err
+	}
+	return slices.Clone(m.rows[after:]), int64(len(m.rows)), nil
+}
+
+// TestViewTally checks that the incremental tally gives every request the
+// views counted before it began, and shares refreshes between requests.
+func TestViewTally(t *testing.T) {
+	ctx := context.Background()
+	t.Run("OKReadsViewsCountedBefore", func(t *testing.T) {
+		var tally viewTally
+		m := &memLedger{}
+		for i := range 5 {
+			m.add("rA", 1)
+			if i%2 == 0 {
+				m.add("rA", 2)
+			}
+			m.add("rB", 3)
+			a, art, err := tally.counts(ctx, m, "rA", 1)
+			if err != nil || a != int64(i+1+(i+2)/2) || art != int64(i+1) {
+				t.Fatalf("round %d: author %d, article %d, %v", i, a, art, err)
+			}
+		}
+		if b, art, _ := tally.counts(ctx, m, "rB", 2); b != 5 || art != 3 {
+			t.Fatalf("author rB %d views, article 2 %d views; want 5 and 3", b, art)
+		}
+	})
+	t.Run("OKSharedRefresh", func(t *testing.T) {
+		var tally viewTally
+		m := &memLedger{gate: make(chan struct{})}
+		m.add("rA", 1)
+		first := make(chan error, 1)
+		go func() { _, _, err := tally.counts(ctx, m, "rA", 1); first <- err }()
+		for running := false; !running; {
+			tally.mu.Lock()
+			running = tally.running != nil
+			tally.mu.Unlock()
+		}
+		var wg sync.WaitGroup
+		for range 50 {
+			wg.Go(func() {
+				if a, _, err := tally.counts(ctx, m, "rA", 1); err != nil || a != 1 {
+					t.Errorf("author views %d, %v; want 1", a, err)
+				}
+			})
+		}
+		for queued := false; !queued; {
+			tally.mu.Lock()
+			queued = tally.next != nil && tally.next.waiters == 50
+			tally.mu.Unlock()
+		}
+		m.mu.Lock()
+		close(m.gate)
+		m.gate = nil
+		m.mu.Unlock()
+		wg.Wait()
+		if err := <-first; err != nil {
+			t.Fatal(err)
+		}
+		if m.reads != 2 {
+			t.Fatalf("%d ledger reads for 51 concurrent requests, want 2 (the running one and one shared by the rest)", m.reads)
+		}
+	})
+	t.Run("ErrLedger", func(t *testing.T) {
+		var tally viewTally
+		m := &memLedger{err: errors.New("disk I/O error")}
+		m.add("rA", 1)
+		if _, _, err := tally.counts(ctx, m, "rA", 1); err == nil {
+			t.Fatal("a failed read gave counts")
+		}
+		m.err = nil
+		if a, _, err := tally.counts(ctx, m, "rA", 1); err != nil || a != 1 {
+			t.Fatalf("after recovery: %d, %v; want 1", a, err)
+		}
+	})
+}
+
+// TestPageCache checks the rendered page cache's bounds and key.
+func TestPageCache(t *testing.T) {
+	t.Run("OKEntryBound", func(t *testing.T) {
+		var pc pageCache
+		for i := range maxCachedPages*2 + 10 {
+			pc.put(sha256.Sum256([]byte(fmt.Sprint(i))), &cachedPage{body: []byte("x")})
+			if n, _ := pc.len(); n > maxCachedPages {
+				t.Fatalf("%d entries, bound %d", n, maxCachedPages)
+			}
+		}
+	})
+	t.Run("OKByteBound", func(t *testing.T) {
+		var pc pageCache
+		big := make([]byte, maxCachedPageBytes/3)
+		for i := range 10 {
+			pc.put(sha256.Sum256([]byte(fmt.Sprint(i))), &cachedPage{body: big})
+			if _, b := pc.len(); b > maxCachedPageBytes {
+				t.Fatalf("%d bytes, bound %d", b, maxCachedPageBytes)
+			}
+		}
+		pc.put(sha256.Sum256([]byte("huge")), &cachedPage{body: make([]byte, maxCachedPageBytes)})
+		if pc.get(sha256.Sum256([]byte("huge"))) != nil {
+			t.Fatal("a page over the byte bound was kept")
+		}
+	})
+	t.Run("OKKeyCoversEveryField", func(t *testing.T) {
+		p := articlePage{ID: 1, Views: 3, ViewsKnown: true, PageURL: "http://a.test/a/1"}
+		base, _ := articlePageKey("v1", p)
+		body := p
+		body.Body = "<p>other body, same version</p>"
+		if k, _ := articlePageKey("v1", body); k != base {
+			t.Fatal("the version's own body changed the key: it is already named by the version")
+		}
+		for name, change := range map[string]func(*articlePage){
+			"views": func(p *articlePage) { p.Views++ },
+			"host":  func(p *articlePage) { p.PageURL = "http://b.test/a/1" },
+			"level": func(p *articlePage) { p.Level = &level.Level{ID: "BEGINNER"} },
+			"score": func(p *articlePage) { p.Score.Total++ },
+			"time":  func(p *articlePage) { p.Anchor.LedgerTime = "2026-11-25T12:00:00Z" },
+			"rows":  func(p *articlePage) { p.Versions = append(p.Versions, versionRow{N: 2}) },
+		} {
+			q := p
+			change(&q)
+			if k, _ := articlePageKey("v1", q); k == base {
+				t.Errorf("changing the %s kept the key", name)
+			}
+		}
+		if k, _ := articlePageKey("v2", p); k == base {
+			t.Error("another version kept the key")
 		}
 	})
 }

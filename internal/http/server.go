@@ -89,6 +89,8 @@ type Server struct {
 	Site *Site
 
 	ops    operatorSessions // signed-in operator browsers (pages_operator.go)
+	tally  viewTally        // counted views per author and article (pages_cache.go)
+	pages  pageCache        // rendered article pages (pages_cache.go)
 	ln     net.Listener
 	server *http.Server
 	engine *gin.Engine
