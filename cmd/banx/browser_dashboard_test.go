@@ -50,6 +50,22 @@ func sendBeacon(t *testing.T, base string, article, agent string) {
 	}
 }
 
+// waitAcrossNavigation waits until expr is true on the page a form's answer
+// loads; polling fails while the old page goes away, so it retries.
+func waitAcrossNavigation(t *testing.T, ctx context.Context, expr string) {
+	t.Helper()
+	for i := 0; ; i++ {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		if err == nil && ok {
+			return
+		}
+		if i == 300 {
+			t.Fatalf("the page did not show %s within 30s: %v", expr, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // noSideScroll fails when the page is wider than the phone's viewport.
 func noSideScroll(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
@@ -208,5 +224,49 @@ func TestBrowserDashboards(t *testing.T) {
 		if msg, err := chromedp.Run(tctx, chromedp.Text("[data-testid=trustline-error]")); err != nil || !strings.Contains(msg, "already trusts") {
 			t.Errorf("trust line preparation = %q (%v)", msg, err)
 		}
+
+		// The author's own reward settings, from the dashboard's forms.
+		one, two := publishtest.NewWallet(t).ClassicAddress.String(), publishtest.NewWallet(t).ClassicAddress.String()
+		row := func(n int, field string) string {
+			return `[data-testid=beneficiary-row]:nth-child(` + strconv.Itoa(n) + `) [name=` + field + `]`
+		}
+		if err := chromedp.Do(tctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(s.url+"/dashboard"), chromedp.WaitVisible("[data-testid=beneficiaries-form]"),
+			chromedp.SetValue(row(1, "account"), one), chromedp.SetValue(row(1, "percent"), "60"),
+			chromedp.SetValue(row(2, "account"), two), chromedp.SetValue(row(2, "percent"), "30"),
+			chromedp.Click("[data-testid=save-beneficiaries]"), chromedp.WaitVisible("[data-testid=settings-error]")); err != nil {
+			t.Fatal(err)
+		}
+		if msg, _ := chromedp.Run(tctx, chromedp.Text("[data-testid=settings-error]")); !strings.Contains(msg, "they must sum to exactly 10000 (100%)") {
+			t.Errorf("refused split says %q", msg)
+		}
+		if kept, _ := chromedp.Run(tctx, chromedp.Evaluate[string](`document.querySelector('` + row(2, "account") + `').value`)); kept != two {
+			t.Errorf("the refused form lost its rows: row 2 = %q", kept)
+		}
+		screenshot(t, tctx, "dashboard-settings-refused")
+		if err := chromedp.Do(tctx, chromedp.SetValue(row(2, "percent"), "40"), chromedp.Click("[data-testid=save-beneficiaries]"),
+			chromedp.WaitVisible("[data-testid=settings-saved]")); err != nil {
+			t.Fatal(err)
+		}
+		code, body, _ = s.do(t, "GET", "/api/v1/authors/"+author+"/beneficiaries", "", nil)
+		var split struct{ Beneficiaries []reward.Share }
+		if code != 200 || json.Unmarshal(body, &split) != nil {
+			t.Fatalf("beneficiaries = %d %s", code, body)
+		}
+		want := map[string]int{one: 6000, two: 4000}
+		if b := split.Beneficiaries; len(b) != 2 || want[b[0].Account] != b[0].BasisPoints || want[b[1].Account] != b[1].BasisPoints {
+			t.Errorf("beneficiaries after the form = %+v, want %v", b, want)
+		}
+		if err := chromedp.Do(tctx, chromedp.Click("[data-testid=decline-rewards]"), chromedp.Click("[data-testid=save-rewards]")); err != nil {
+			t.Fatal(err)
+		}
+		// The answer is a new page: wait for its notice, not the old one's.
+		waitAcrossNavigation(t, tctx, `(() => { const e = document.querySelector("[data-testid=settings-saved]");
+			return !!e && e.textContent.includes("rewards preference"); })()`)
+		facts, err := chromedp.Run(tctx, chromedp.Evaluate[[]string](`["settings-saved", "declined", "beneficiaries"].map(id => document.querySelector("[data-testid=" + id + "]").textContent.trim())`))
+		if err != nil || len(facts) != 3 || !strings.Contains(facts[0], "rewards preference is saved") || !strings.HasPrefix(facts[1], "Declined") ||
+			!strings.Contains(facts[2], one+": 6000 basis points") {
+			t.Errorf("dashboard after declining: %q (%v)", facts, err)
+		}
+		screenshot(t, tctx, "dashboard-settings")
 	})
 }
