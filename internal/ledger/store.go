@@ -336,10 +336,4 @@ func decodeEntry(data []byte) (sle, error) {
 	return binarycodec.Decode(hex.EncodeToString(data))
 }
 
-func encodeEntry(e sle) ([]byte, error) {
-	h, err := binarycodec.Encode(e)
-	if err != nil {
-		return nil, err
-	}
-	return hex.DecodeString(h)
-}
+func encodeEntry(e sle) ([]byte, error) { return encodeFields(e) }

@@ -154,15 +154,11 @@ func checkSignature(t *txn) error {
 	if pub == "" || sig == "" {
 		return bad
 	}
-	signing, err := binarycodec.EncodeForSigning(t.fields)
+	signing, err := signingData(t.fields)
 	if err != nil {
 		return bad
 	}
-	raw, err := hex.DecodeString(signing)
-	if err != nil {
-		return bad
-	}
-	ok, err := keypairs.Validate(string(raw), pub, sig)
+	ok, err := keypairs.Validate(string(prefixSigning)+string(signing), pub, sig)
 	if err != nil || !ok {
 		return bad
 	}
@@ -181,12 +177,12 @@ const urlChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 // localChecks is rippled's passesLocalChecks; it returns the reason or "".
 func localChecks(fields sle) string {
 	if m, ok := fields["Memos"]; ok {
-		enc, err := binarycodec.Encode(map[string]any{"Memos": m})
+		enc, err := encodeFields(map[string]any{"Memos": m})
 		if err != nil {
 			return "A memo array may contain only Memo objects."
 		}
 		// The array's own field header and end marker are not counted by rippled.
-		if len(enc)/2-2 > 1024 {
+		if len(enc)-2 > 1024 {
 			return "The memo exceeds the maximum allowed size."
 		}
 		list, _ := m.([]any)

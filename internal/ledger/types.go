@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/banxmedia/banx/internal/address"
 	"sync"
+	"sync/atomic"
 
 	addresscodec "github.com/Peersyst/xrpl-go/address-codec"
 	"github.com/Peersyst/xrpl-go/binary-codec/types"
@@ -65,8 +66,20 @@ func (a AccountID) less(b AccountID) bool { return bytes.Compare(a[:], b[:]) < 0
 // accountOne is rippled's noAccount(), the issuer recorded in a trust line's Balance.
 const accountOneAddress = "rrrrrrrrrrrrrrrrrrrrBZbvji"
 
+// idCache memoises base58 decoding of addresses seen before, the other
+// direction of addrCache; it is dropped whole when it grows past maxIDCache.
+var (
+	idCache     sync.Map // string -> AccountID
+	idCacheSize atomic.Int64
+)
+
+const maxIDCache = 1 << 18
+
 // parseAccount decodes a classic address with the address codec.
 func parseAccount(s string) (AccountID, error) {
+	if v, ok := idCache.Load(s); ok {
+		return v.(AccountID), nil
+	}
 	var a AccountID
 	// xrpl-go's base58 decoder panics on non-ASCII input: screen it first.
 	if !address.IsClassic(s) {
@@ -80,6 +93,11 @@ func parseAccount(s string) (AccountID, error) {
 		return a, fmt.Errorf("account id of %d bytes", len(id))
 	}
 	copy(a[:], id)
+	if idCacheSize.Add(1) > maxIDCache {
+		idCache.Clear()
+		idCacheSize.Store(0)
+	}
+	idCache.Store(s, a)
 	return a, nil
 }
 
