@@ -222,36 +222,55 @@ func parseBinaryEntry(entry json.RawMessage, index uint32, closeISO string) (*Tr
 }
 
 // scanMeta returns the top-level TransactionResult and DeliveredAmount of a
-// metadata blob without decoding AffectedNodes, the bulk of it: fields are in
-// canonical order (type, then field code), so TransactionIndex (UInt32),
-// ParentBatchID (Hash256) and DeliveredAmount (Amount) come before
-// AffectedNodes (STArray, ended by 0xF1), and TransactionResult (UInt8, the
-// highest type) is last. Metadata of any other shape is decoded whole; fast
-// says which way it went.
+// metadata blob without decoding AffectedNodes, the bulk of it (see
+// scanMetaRaw). Metadata of any other shape is decoded whole; fast says which
+// way it went.
 func scanMeta(metaHex string) (meta map[string]any, fast bool, err error) {
-	m, err := hex.DecodeString(metaHex)
+	result, delivered, ok, err := scanMetaRaw(metaHex)
 	if err != nil {
 		return nil, false, err
 	}
-	full := func() (map[string]any, bool, error) {
+	if !ok {
 		d, err := binarycodec.Decode(metaHex)
 		return d, false, err
 	}
+	out := map[string]any{"TransactionResult": result}
+	if delivered != nil {
+		d, err := binarycodec.Decode(hex.EncodeToString(delivered))
+		if err != nil {
+			return nil, false, fmt.Errorf("DeliveredAmount: %w", err)
+		}
+		out["DeliveredAmount"] = d["DeliveredAmount"]
+	}
+	return out, true, nil
+}
+
+// scanMetaRaw finds the TransactionResult and the serialized DeliveredAmount
+// field (header included; nil when absent) of a metadata blob without
+// decoding AffectedNodes: fields are in canonical order (type, then field
+// code), so TransactionIndex (UInt32), ParentBatchID (Hash256) and
+// DeliveredAmount (Amount) come before AffectedNodes (STArray, ended by
+// 0xF1), and TransactionResult (UInt8, the highest type) is last. ok is false
+// for metadata of any other shape.
+func scanMetaRaw(metaHex string) (result string, delivered []byte, ok bool, err error) {
+	m, err := hex.DecodeString(metaHex)
+	if err != nil {
+		return "", nil, false, err
+	}
 	n := len(m)
 	if n < 4 || m[n-4] != 0xF1 || m[n-3] != 0x03 || m[n-2] != 0x10 {
-		return full()
+		return "", nil, false, nil
 	}
-	var delivered []byte
 	p := 0
 scan:
 	for {
 		if p >= n {
-			return full()
+			return "", nil, false, nil
 		}
 		typ, fld := int(m[p]>>4), int(m[p]&0x0F)
 		p++
 		if typ == 0 || p >= n {
-			return full() // a type code of 16 or more before AffectedNodes
+			return "", nil, false, nil // a type code of 16 or more before AffectedNodes
 		}
 		if fld == 0 {
 			fld = int(m[p])
@@ -271,28 +290,20 @@ scan:
 				size = 33
 			}
 			if p+size > n {
-				return full()
+				return "", nil, false, nil
 			}
 			delivered = m[p-2 : p+size]
 			p += size
 		case typ == 15 && fld == 8: // AffectedNodes
 			break scan
 		default:
-			return full()
+			return "", nil, false, nil
 		}
 	}
 	code := int32(m[n-1])
 	name, err := definitions.Get().GetTransactionResultNameByTransactionResultTypeCode(code)
 	if err != nil {
-		return nil, false, fmt.Errorf("TransactionResult %d: %w", code, err)
+		return "", nil, false, fmt.Errorf("TransactionResult %d: %w", code, err)
 	}
-	out := map[string]any{"TransactionResult": name}
-	if delivered != nil {
-		d, err := binarycodec.Decode(hex.EncodeToString(delivered))
-		if err != nil {
-			return nil, false, fmt.Errorf("DeliveredAmount: %w", err)
-		}
-		out["DeliveredAmount"] = d["DeliveredAmount"]
-	}
-	return out, true, nil
+	return name, delivered, true, nil
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/Peersyst/xrpl-go/xrpl/transaction"
 	"github.com/Peersyst/xrpl-go/xrpl/transaction/types"
 
+	"github.com/banxmedia/banx/internal/amount"
 	"github.com/banxmedia/banx/internal/banx"
 	"github.com/banxmedia/banx/internal/xrpl"
 )
@@ -81,6 +82,31 @@ func TestLedgerTransactions(t *testing.T) {
 				}
 			}
 		})
+		t.Run("Results", func(t *testing.T) {
+			for idx := uint32(2); idx <= hdr.Index; idx++ {
+				full, err := c.LedgerTransactions(ctx, idx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				lite, err := c.LedgerResults(ctx, idx)
+				if err != nil {
+					t.Fatalf("ledger %d: %v", idx, err)
+				}
+				if lite.Header != full.Header || len(lite.Transactions) != len(full.Transactions) {
+					t.Fatalf("ledger %d: results %+v, transactions %+v", idx, lite, full)
+				}
+				for i, got := range lite.Transactions {
+					want := full.Transactions[i]
+					if got.Hash != want.Hash || got.Result != want.Result || got.LedgerIndex != want.LedgerIndex ||
+						!got.Validated || !got.CloseTime.Equal(want.CloseTime) || !sameAmount(got.DeliveredAmount, want.DeliveredAmount) {
+						t.Errorf("ledger %d tx %d:\n got %+v\nwant %+v", idx, i, got, want)
+					}
+				}
+			}
+			if _, err := c.LedgerResults(ctx, hdr.Index+1); banx.ErrorCode(err) != banx.ENOTFOUND {
+				t.Fatalf("open ledger %d: %v, want ENOTFOUND", hdr.Index+1, err)
+			}
+		})
 		t.Run("ErrNotValidated", func(t *testing.T) {
 			_, err := c.LedgerTransactions(ctx, hdr.Index+1)
 			if banx.ErrorCode(err) != banx.ENOTFOUND {
@@ -99,4 +125,17 @@ func TestLedgerTransactions(t *testing.T) {
 			}
 		})
 	})
+}
+
+// sameAmount compares amounts by value: token values may be spelled two ways.
+func sameAmount(a, b *xrpl.Amount) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	if a.Currency != b.Currency || a.Issuer != b.Issuer || a.MPTIssuanceID != b.MPTIssuanceID {
+		return false
+	}
+	x, err1 := amount.ParseIOU(a.Value)
+	y, err2 := amount.ParseIOU(b.Value)
+	return err1 == nil && err2 == nil && x.Equal(y)
 }

@@ -123,14 +123,18 @@ func Sign(tx transaction.FlatTransaction, w *wallet.Wallet) (*SignedTx, error) {
 	return s, nil
 }
 
-// signSafely calls the library's signer, turning a panic of its codec on hostile
-// field values (it indexes tables with unchecked bytes) into an error.
+// signSafely signs with the fast path (see fastSign) or the library's signer,
+// turning a panic of the codec on hostile field values (it indexes tables
+// with unchecked bytes) into an error.
 func signSafely(tx transaction.FlatTransaction, w *wallet.Wallet) (blob, hash string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("encoding failed: %v", r)
 		}
 	}()
+	if blob, hash, ok, err := fastSign(tx, w); ok {
+		return blob, hash, err
+	}
 	return w.Sign(tx)
 }
 
