@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -117,7 +118,8 @@ func submitAll(b *testing.B, e *env, n int, build func(i int) (transaction.FlatT
 // account go into one ledger each. BANX_BENCH_TRACE=1 prints the time of each
 // state boundary and where the calls to the node went; BANX_BENCH_WS=1 pays
 // over WebSocket; BANX_BENCH_PAYOUTS=N pays N instead; BANX_BENCH_BATCH=N
-// signs N per ledger.
+// signs N per ledger; BANX_BENCH_CPUPROFILE=file profiles the payout run
+// alone (both sides: the ledger runs in-process), without the setup.
 //
 //	go test -run '^$' -bench Payout10k -benchtime 1x ./internal/payout
 func BenchmarkPayout10k(b *testing.B) {
@@ -177,12 +179,14 @@ func BenchmarkPayout10k(b *testing.B) {
 				}
 			}
 		}
+		stopProfile := benchProfile(b)
 		b.StartTimer()
 		ps, err := ex.Run(ctx, 3)
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()
+		stopProfile()
 		if tl != nil {
 			for k, v := range tl.d {
 				fmt.Fprintf(os.Stderr, "%-8s calls=%d total=%v max=%v\n", k, tl.n[k], v, tl.max[k])
@@ -193,6 +197,26 @@ func BenchmarkPayout10k(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "payments/s")
+}
+
+// benchProfile starts a CPU profile into BANX_BENCH_CPUPROFILE, if set, and
+// returns what stops it.
+func benchProfile(b *testing.B) (stop func()) {
+	path := os.Getenv("BANX_BENCH_CPUPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }
 
 // The planning benchmark compares `banx payout plan` over a view ledger of

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -35,12 +36,13 @@ type Ledger interface {
 	ServerInfo(ctx context.Context) (xrpl.ServerInfo, error)
 }
 
-// LedgerReader is what a Ledger may also offer: a validated ledger with all
-// its transactions in one request (*xrpl.Client has it). A batch then settles
-// with one request per ledger; payments not found that way are still looked up
-// by hash, which alone decides that a payment expired.
+// LedgerReader is what a Ledger may also offer: the results of every
+// transaction of a validated ledger in one request (*xrpl.Client has it: hash,
+// result and delivered amount of each). A batch then settles with one request
+// per ledger; payments not found that way are still looked up by hash, which
+// alone decides that a payment expired.
 type LedgerReader interface {
-	LedgerTransactions(ctx context.Context, index uint32) (*xrpl.LedgerTxs, error)
+	LedgerResults(ctx context.Context, index uint32) (*xrpl.LedgerTxs, error)
 }
 
 // maxLedgerScan bounds how many validated ledgers one settle round reads
@@ -155,7 +157,10 @@ func (e *Executor) Run(ctx context.Context, epoch uint64) ([]Payout, error) {
 		}
 	}
 	if len(inflight) > 0 {
-		if err := e.settle(ctx, epoch, inflight, false); err != nil {
+		if err := e.settle(ctx, epoch, inflight, false, newTracker(all)); err != nil {
+			return nil, err
+		}
+		if all, err = e.Store.Payouts(ctx, epoch); err != nil {
 			return nil, err
 		}
 	}
@@ -163,36 +168,80 @@ func (e *Executor) Run(ctx context.Context, epoch uint64) ([]Payout, error) {
 	if batch <= 0 {
 		batch = 10
 	}
+	// This run holds the payout lock, so the stored payments change only
+	// through it: the tracker follows them without reading every row back
+	// after each batch.
+	tr := newTracker(all)
 	for {
-		all, err = e.Store.Payouts(ctx, epoch)
-		if err != nil {
-			return nil, err
-		}
-		var pending []Payout
-		for _, p := range all {
-			if p.Status == StatusPending {
-				pending = append(pending, p)
-			}
-		}
+		pending := tr.next(batch)
 		if len(pending) == 0 {
+			all, err = e.Store.Payouts(ctx, epoch)
+			if err != nil {
+				return nil, err
+			}
 			e.report(epoch, all)
 			return all, nil
-		}
-		if len(pending) > batch {
-			pending = pending[:batch]
 		}
 		signed, err := e.sign(ctx, rec, pending)
 		if err != nil {
 			return nil, err
 		}
-		live, err := e.submit(ctx, signed)
+		live, err := e.submit(ctx, signed, tr)
 		if err != nil {
 			return nil, err
 		}
-		if err := e.settle(ctx, epoch, live, true); err != nil {
+		if err := e.settle(ctx, epoch, live, true, tr); err != nil {
 			return nil, err
 		}
 	}
+}
+
+// tracker is the run's view of its epoch's payments: their states, and the
+// pending ones in id order, waiting to be signed.
+type tracker struct {
+	status  map[int64]Status
+	byID    map[int64]Payout
+	pending []int64
+	total   int
+}
+
+func newTracker(all []Payout) *tracker {
+	t := &tracker{status: make(map[int64]Status, len(all)), byID: make(map[int64]Payout, len(all)), total: len(all)}
+	for _, p := range all {
+		t.status[p.ID] = p.Status
+		t.byID[p.ID] = p
+		if p.Status == StatusPending {
+			t.pending = append(t.pending, p.ID)
+		}
+	}
+	return t
+}
+
+// next takes up to n pending payments, lowest id first.
+func (t *tracker) next(n int) []Payout {
+	slices.Sort(t.pending)
+	n = min(n, len(t.pending))
+	out := make([]Payout, n)
+	for i, id := range t.pending[:n] {
+		out[i] = t.byID[id]
+	}
+	t.pending = t.pending[n:]
+	return out
+}
+
+func (t *tracker) set(id int64, s Status) {
+	t.status[id] = s
+	if s == StatusPending {
+		t.pending = append(t.pending, id)
+	}
+}
+
+func (t *tracker) progress(epoch uint64) Progress {
+	pr := Progress{Epoch: epoch, Total: t.total}
+	for _, s := range t.status {
+		pr.count(s)
+	}
+	return pr
 }
 
 // sign signs pending payments with consecutive sequence numbers and commits
@@ -284,7 +333,7 @@ func (e *Executor) payment(rec *PlanRecord, p Payout) (transaction.FlatTransacti
 // submit sends each signed blob once and records the provisional answers. A
 // blob the node refused as malformed (tem) can never apply: it is final at once.
 // It returns the payments still in flight.
-func (e *Executor) submit(ctx context.Context, signed []Payout) ([]Payout, error) {
+func (e *Executor) submit(ctx context.Context, signed []Payout, tr *tracker) ([]Payout, error) {
 	ids := make([]int64, 0, len(signed))
 	results := make([]string, 0, len(signed))
 	var malformed []Outcome
@@ -340,6 +389,12 @@ func (e *Executor) submit(ctx context.Context, signed []Payout) ([]Payout, error
 		if err := e.Store.MarkFinal(ctx, malformed); err != nil {
 			return nil, err
 		}
+		for _, o := range malformed {
+			tr.set(o.ID, o.Status)
+		}
+	}
+	for _, p := range live {
+		tr.set(p.ID, StatusSubmitted)
 	}
 	e.hook(BoundarySubmitted)
 	return live, nil
@@ -349,7 +404,7 @@ func (e *Executor) submit(ctx context.Context, signed []Payout) ([]Payout, error
 // order of reads makes "expired" safe: the validated ledger index is read
 // before the transaction is looked up, so a transaction not found is not in
 // any ledger up to that index, and past LastLedgerSequence it never will be.
-func (e *Executor) settle(ctx context.Context, epoch uint64, inflight []Payout, fresh bool) error {
+func (e *Executor) settle(ctx context.Context, epoch uint64, inflight []Payout, fresh bool, tr *tracker) error {
 	pending := inflight
 	submittedAt := map[int64]uint32{}
 	var scanned uint32 // newest validated ledger read whole
@@ -408,6 +463,9 @@ func (e *Executor) settle(ctx context.Context, epoch uint64, inflight []Payout, 
 			if err := e.Store.MarkFinal(ctx, finals); err != nil {
 				return err
 			}
+			for _, o := range finals {
+				tr.set(o.ID, o.Status)
+			}
 			e.hook(BoundaryFinal)
 		}
 		if len(expired) > 0 {
@@ -416,6 +474,9 @@ func (e *Executor) settle(ctx context.Context, epoch uint64, inflight []Payout, 
 			}
 			if err := e.Store.MarkExpired(ctx, expired, hdr.Index); err != nil {
 				return err
+			}
+			for _, id := range expired {
+				tr.set(id, StatusPending)
 			}
 			e.hook(BoundaryExpired)
 		}
@@ -427,10 +488,8 @@ func (e *Executor) settle(ctx context.Context, epoch uint64, inflight []Payout, 
 			}
 			submittedAt[p.ID] = hdr.Index
 		}
-		if len(finals) > 0 || len(expired) > 0 {
-			if all, err := e.Store.Payouts(ctx, epoch); err == nil {
-				e.report(epoch, all)
-			}
+		if (len(finals) > 0 || len(expired) > 0) && e.Progress != nil {
+			e.Progress(tr.progress(epoch))
 		}
 		pending = still
 	}
@@ -456,7 +515,7 @@ func (e *Executor) ledgerTxs(ctx context.Context, scanned, validated uint32) (ma
 	}
 	known := map[string]*xrpl.Transaction{}
 	for idx := from; idx <= validated; idx++ {
-		lt, err := r.LedgerTransactions(ctx, idx)
+		lt, err := r.LedgerResults(ctx, idx)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -620,20 +679,24 @@ func (e *Executor) report(epoch uint64, all []Payout) {
 func Summarize(epoch uint64, all []Payout) Progress {
 	pr := Progress{Epoch: epoch, Total: len(all)}
 	for _, p := range all {
-		switch {
-		case p.Status == StatusPending:
-			pr.Pending++
-		case p.Status.InFlight():
-			pr.InFlight++
-		case p.Status == StatusPaid:
-			pr.Paid++
-		case p.Status == StatusDeferred:
-			pr.Deferred++
-		case p.Status == StatusFailed:
-			pr.Failed++
-		}
+		pr.count(p.Status)
 	}
 	return pr
+}
+
+func (pr *Progress) count(s Status) {
+	switch {
+	case s == StatusPending:
+		pr.Pending++
+	case s.InFlight():
+		pr.InFlight++
+	case s == StatusPaid:
+		pr.Paid++
+	case s == StatusDeferred:
+		pr.Deferred++
+	case s == StatusFailed:
+		pr.Failed++
+	}
 }
 
 func orUnknown(s string) string {

@@ -9,13 +9,13 @@ import (
 	"github.com/banxmedia/banx/internal/xrpl"
 )
 
-// LedgerTransactions passes whole-ledger reads through, so a traced run
-// settles as an untraced one does.
-func (t *timingLedger) LedgerTransactions(ctx context.Context, index uint32) (*xrpl.LedgerTxs, error) {
+// LedgerResults passes whole-ledger reads through, so a traced run settles
+// as an untraced one does.
+func (t *timingLedger) LedgerResults(ctx context.Context, index uint32) (*xrpl.LedgerTxs, error) {
 	defer t.rec("ledgertxs", time.Now())
 	r, ok := t.inner.(payout.LedgerReader)
 	if !ok {
 		return nil, banx.Errorf(banx.EUNAVAILABLE, "the traced ledger cannot read whole ledgers")
 	}
-	return r.LedgerTransactions(ctx, index)
+	return r.LedgerResults(ctx, index)
 }
