@@ -239,7 +239,7 @@ func TestBrowserDashboards(t *testing.T) {
 		if msg, _ := chromedp.Run(tctx, chromedp.Text("[data-testid=settings-error]")); !strings.Contains(msg, "they must sum to exactly 10000 (100%)") {
 			t.Errorf("refused split says %q", msg)
 		}
-		if kept, _ := chromedp.Run(tctx, chromedp.Evaluate[string](`document.querySelector('` + row(2, "account") + `').value`)); kept != two {
+		if kept, _ := chromedp.Run(tctx, chromedp.Evaluate[string](`document.querySelector('`+row(2, "account")+`').value`)); kept != two {
 			t.Errorf("the refused form lost its rows: row 2 = %q", kept)
 		}
 		screenshot(t, tctx, "dashboard-settings-refused")
