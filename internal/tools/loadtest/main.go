@@ -19,6 +19,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
 	"time"
 )
 
@@ -61,6 +62,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	case c.url != "" && c.article <= 0:
 		return fmt.Errorf("-url needs -article, the id of a published article")
 	}
+	if err := raiseFileLimit(c.conns); err != nil {
+		return err
+	}
 	target := &stack{url: c.url, article: c.article}
 	if c.url == "" {
 		var err error
@@ -79,6 +83,28 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	rep.print(out)
 	if target.token != "" {
 		target.printMetrics(ctx, out)
+	}
+	return nil
+}
+
+// raiseFileLimit lifts the soft limit on open files to the hard limit: each
+// reader holds a socket here and the server (which inherits the limit) holds
+// the other end, and a common soft limit of 1024 would turn a run of 1000
+// readers into "too many open files" errors that measure the shell, not Banx.
+// It fails with the numbers when even the hard limit is too low.
+func raiseFileLimit(conns int) error {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return fmt.Errorf("read the open-file limit: %v", err)
+	}
+	if lim.Cur < lim.Max {
+		lim.Cur = lim.Max
+		if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+			return fmt.Errorf("raise the open-file limit to %d: %v", lim.Max, err)
+		}
+	}
+	if need := uint64(conns) + 256; lim.Cur < need {
+		return fmt.Errorf("-conns %d needs at least %d open files, the hard limit is %d (raise it with ulimit -Hn as root)", conns, need, lim.Cur)
 	}
 	return nil
 }
