@@ -421,6 +421,21 @@ func writeImages(t *testing.T, ctx context.Context, base string) map[string]stri
 		t.Fatalf("the inserted image is not in the preview: %v", err)
 	}
 	screenshot(t, ctx, "publish-images")
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(375, 812, chromedp.EmulateScale(2), chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
+	noSideScroll(t, ctx, "publish with images")
+	screenshot(t, ctx, "publish-images-phone")
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatal(err)
+	}
+	// The same image again is refused: a manifest lists each image once.
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles("#inline-file", []string{inlineFile}), chromedp.WaitVisible(`#media-status[data-kind="error"]`)); err != nil {
+		t.Fatal(err)
+	}
+	if msg, _ := chromedp.Run(ctx, chromedp.Text("#media-status")); !strings.Contains(msg, "is already in this article") {
+		t.Errorf("second upload of the same image: %q", msg)
+	}
 	if err := chromedp.Do(ctx, chromedp.Click(`input[name=mode][value=self]`), chromedp.Click(`[data-testid=publish]`)); err != nil {
 		t.Fatal(err)
 	}

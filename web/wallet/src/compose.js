@@ -120,6 +120,9 @@ export class Compose {
       }
       say(status, "Uploading " + file.name + "…", "busy");
       const m = await this.api("POST", "/api/v1/media", file);
+      if (this.cids().includes(m.cid)) {
+        throw new Error(file.name + " is already in this article (" + m.cid + "): a manifest lists each image once");
+      }
       if (role === "cover") {
         for (const old of document.querySelectorAll('#media-list [data-media][data-role="cover"]')) {
           old.remove();
