@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"strings"
 	"testing"
+	"time"
 
 	banxhttp "github.com/banxmedia/banx/internal/http"
 	"github.com/banxmedia/banx/internal/publish/publishtest"
@@ -122,4 +123,26 @@ func TestMediaUpload(t *testing.T) {
 		// Another author's allowance is their own.
 		a.must(t, "POST", route, route, token, smallPNG(t, 3, 3), 201, nil)
 	})
+}
+
+// TestUploadLimiterWindow checks the sliding window: an author over the limit
+// is told how long until the oldest upload leaves it, and may upload again
+// then; other authors are not affected.
+func TestUploadLimiterWindow(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	allow := banxhttp.NewUploadLimiter(2, time.Hour, func() time.Time { return now })
+	step := func(name string, d time.Duration, author string, want bool, wait time.Duration) {
+		t.Run(name, func(t *testing.T) {
+			now = now.Add(d)
+			if ok, w := allow(author); ok != want || w != wait {
+				t.Fatalf("allow(%s) at +%s = %v, wait %s; want %v, wait %s", author, d, ok, w, want, wait)
+			}
+		})
+	}
+	step("OKFirst", 0, "a", true, 0)
+	step("OKSecond", 10*time.Minute, "a", true, 0)
+	step("ErrThird", 10*time.Minute, "a", false, 40*time.Minute)
+	step("OKOtherAuthor", 0, "b", true, 0)
+	step("ErrStillFull", 39*time.Minute, "a", false, time.Minute)
+	step("OKOldestLeft", time.Minute+time.Second, "a", true, 0)
 }
