@@ -86,8 +86,9 @@ func (l *uploadLimiter) allow(author string) (bool, time.Duration) {
 // raster images that cannot carry script are kept: PNG, JPEG, GIF, WebP. SVG,
 // HTML and anything else get 415; more than MaxMediaBytes gets 413. Every
 // attempt counts against the author's allowance, checked first, so an author
-// over it (429) cannot make the server read more bodies. The bytes are read whole and checked
-// before the content store sees them, so a refused upload pins nothing.
+// over it (429) cannot make the server read more bodies. The bytes are read
+// whole and checked before the content store sees them, so a refused upload
+// pins nothing.
 func (s *Server) handleUploadMedia(limit *uploadLimiter) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		author := sessionOf(c).Address
