@@ -11,14 +11,16 @@ import (
 // Error codes. Adapters translate their own failures into one of these so that the
 // HTTP layer and the CLI can map a failure to a status or exit message in one place.
 const (
-	EINVALID      = "invalid"      // the caller sent something malformed or out of range
-	ENOTFOUND     = "not_found"    // the thing asked for does not exist
-	ECONFLICT     = "conflict"     // the request contradicts stored state
-	EUNAUTHORIZED = "unauthorized" // no valid credentials
-	EFORBIDDEN    = "forbidden"    // credentials valid, but not for this
-	ETOOLARGE     = "too_large"    // a body or field is over its limit
-	EUNAVAILABLE  = "unavailable"  // a dependency (IPFS, ledger, disk) cannot be reached
-	EINTERNAL     = "internal"     // a bug or an unexpected failure
+	EINVALID      = "invalid"                // the caller sent something malformed or out of range
+	ENOTFOUND     = "not_found"              // the thing asked for does not exist
+	ECONFLICT     = "conflict"               // the request contradicts stored state
+	EUNAUTHORIZED = "unauthorized"           // no valid credentials
+	EFORBIDDEN    = "forbidden"              // credentials valid, but not for this
+	ETOOLARGE     = "too_large"              // a body or field is over its limit
+	EUNSUPPORTED  = "unsupported_media_type" // a body of a kind the operation does not take
+	ETOOMANY      = "too_many_requests"      // the caller is over a rate limit; retry later
+	EUNAVAILABLE  = "unavailable"            // a dependency (IPFS, ledger, disk) cannot be reached
+	EINTERNAL     = "internal"               // a bug or an unexpected failure
 )
 
 // Error is an application error: a code for machines and a message for people.

@@ -16,6 +16,8 @@ var statusOf = map[string]int{
 	banx.EUNAUTHORIZED: http.StatusUnauthorized,
 	banx.EFORBIDDEN:    http.StatusForbidden,
 	banx.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	banx.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
+	banx.ETOOMANY:      http.StatusTooManyRequests,
 	banx.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	banx.EINTERNAL:     http.StatusInternalServerError,
 }

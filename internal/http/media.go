@@ -95,8 +95,8 @@ func (s *Server) handleUploadMedia(limit *uploadLimiter) gin.HandlerFunc {
 		if ok, wait := limit.allow(author); !ok {
 			secs := int(wait.Seconds()) + 1
 			c.Header("Retry-After", strconv.Itoa(secs))
-			s.writeStatus(c, http.StatusTooManyRequests, "too_many_requests",
-				"upload limit reached: "+strconv.Itoa(limit.max)+" images per "+limit.window.String()+" for "+author+"; try again in "+strconv.Itoa(secs)+" s")
+			s.writeError(c, banx.Errorf(banx.ETOOMANY, "upload limit reached: %d images per %s for %s; try again in %d s",
+				limit.max, limit.window, author, secs))
 			return
 		}
 		if c.Request.ContentLength > MaxMediaBytes {
@@ -110,8 +110,7 @@ func (s *Server) handleUploadMedia(limit *uploadLimiter) gin.HandlerFunc {
 		}
 		mime, err := manifest.SniffImage(data)
 		if banx.ErrorCode(err) == banx.EINVALID {
-			s.writeStatus(c, http.StatusUnsupportedMediaType, "unsupported_media_type",
-				"only PNG, JPEG, GIF and WebP images are accepted, found "+describeUpload(data))
+			s.writeError(c, banx.Errorf(banx.EUNSUPPORTED, "only PNG, JPEG, GIF and WebP images are accepted, found %s", describeUpload(data)))
 			return
 		}
 		if err != nil {
@@ -139,10 +138,4 @@ func describeUpload(data []byte) string {
 		ct = "SVG"
 	}
 	return ct
-}
-
-// writeStatus answers a failure that no domain error code names (415 and 429
-// come from the HTTP layer's own checks), in the same body as writeError.
-func (s *Server) writeStatus(c *gin.Context, status int, code, msg string) {
-	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{Code: code, Message: msg, RequestID: requestIDOf(c)}})
 }
