@@ -90,7 +90,7 @@ func runToken(ctx context.Context, args []string, e env) error {
 		printTokenStatus(e.stdout, st)
 		return nil
 	default:
-		w, err := payout.LoadWallet("author", *seedFile, "BANX_AUTHOR_SEED", e.getenv("BANX_AUTHOR_SEED"))
+		w, err := loadTokenWallet("author", *seedFile, "BANX_AUTHOR_SEED", e.getenv)
 		if err != nil {
 			return err
 		}
@@ -145,7 +145,7 @@ func (c *Config) tokenWallets(getenv func(string) string, required bool) (issuer
 		if file == "" {
 			file = filepath.Join(c.walletsDir(), def)
 		}
-		w, err := payout.LoadWallet(what, file, envName, getenv(envName))
+		w, err := loadTokenWallet(what, file, envName, getenv)
 		if err != nil && !required && banx.ErrorCode(err) == banx.ENOTFOUND {
 			return nil, nil
 		}
@@ -158,6 +158,17 @@ func (c *Config) tokenWallets(getenv func(string) string, required bool) (issuer
 		return nil, nil, err
 	}
 	return issuer, distribution, nil
+}
+
+// loadTokenWallet is payout.LoadWallet with the seed in the environment
+// screened first: the decoder under it panics on characters outside the
+// base58 alphabet (see seedShaped).
+func loadTokenWallet(what, file, envName string, getenv func(string) string) (*wallet.Wallet, error) {
+	env := strings.TrimSpace(getenv(envName))
+	if env != "" && !seedShaped(env) {
+		return nil, banx.Errorf(banx.EINVALID, "%s seed in $%s is not a valid XRPL seed", what, envName)
+	}
+	return payout.LoadWallet(what, file, envName, env)
 }
 
 // ledgerURL is the configured node, or the embedded ledger a running `banx

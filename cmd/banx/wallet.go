@@ -13,11 +13,20 @@ import (
 	"github.com/Peersyst/xrpl-go/xrpl/interfaces"
 	"github.com/Peersyst/xrpl-go/xrpl/wallet"
 
+	"github.com/banxmedia/banx/internal/address"
 	"github.com/banxmedia/banx/internal/banx"
 )
 
 // maxSeedFileBytes bounds a seed file: a seed is 29-31 characters.
 const maxSeedFileBytes = 256
+
+// seedShaped reports whether s could be an encoded XRPL seed: "s" and 28 to
+// 30 more characters of the XRPL's base58 alphabet. xrpl-go's decoder indexes
+// a 256-entry table by rune and panics on any other character, so a seed
+// pasted with a zero-width space or a lookalike letter must stop here.
+func seedShaped(s string) bool {
+	return len(s) >= 29 && len(s) <= 31 && s[0] == 's' && strings.Trim(s, address.Alphabet) == ""
+}
 
 // readSeedFile reads an XRPL seed from a file that only its owner can read.
 // The seed never appears in an error message.
@@ -43,6 +52,9 @@ func readSeedFile(what, path string) (*wallet.Wallet, error) {
 // walletFromSeed derives a wallet; where says where the seed came from, for
 // the error, which never contains the seed.
 func walletFromSeed(what, seed, where string) (*wallet.Wallet, error) {
+	if !seedShaped(seed) {
+		return nil, banx.Errorf(banx.EINVALID, "%s seed %s is not a valid XRPL seed", what, where)
+	}
 	w, err := wallet.FromSeed(seed, "")
 	if err != nil {
 		return nil, banx.Errorf(banx.EINVALID, "%s seed %s is not a valid XRPL seed", what, where)
