@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -26,6 +27,10 @@ import (
 	"github.com/banxmedia/banx/internal/sqlite"
 	"github.com/banxmedia/banx/internal/xrpl"
 )
+
+// minAnchorFee is the XRP Ledger's base fee in drops: a self anchor cannot
+// cost less, so a smaller --max-fee could never be honoured.
+const minAnchorFee = 10
 
 // publishOptions are the flags of `banx publish`.
 type publishOptions struct {
@@ -56,8 +61,17 @@ func runPublish(ctx context.Context, args []string, e env) error {
 	if fs.NArg() != 1 {
 		return usageError("publish takes exactly one ARTICLE.md (Markdown with YAML front matter)")
 	}
-	if o.mode != string(banx.ModeSelf) && o.mode != string(banx.ModeBatch) {
+	// Every flag is checked here, before the author signs in: a value the
+	// server would refuse must not cost a session and a draft first.
+	switch {
+	case o.mode != string(banx.ModeSelf) && o.mode != string(banx.ModeBatch):
 		return usageError(fmt.Sprintf("--mode must be self or batch, got %q", o.mode))
+	case o.article < 0:
+		return usageError(fmt.Sprintf("--article must be a positive article id, got %d", o.article))
+	case o.timeout <= 0:
+		return usageError(fmt.Sprintf("--timeout must be positive, got %s", o.timeout))
+	case o.mode == string(banx.ModeSelf) && o.maxFee < minAnchorFee:
+		return usageError(fmt.Sprintf("--max-fee must be at least %d drops (the base fee), got %d", minAnchorFee, o.maxFee))
 	}
 	path := fs.Arg(0)
 	if o.proofOut == "" {
@@ -343,9 +357,35 @@ const genesisSeed = "snoPBrXtMeMyMHUVTgbuqAfg1SUTb"
 // 1,000 XRP, about 80 million anchors at the base fee.
 const anchorFunding = 1_000_000_000
 
+// validDomain reports whether d is a host[:port] as authors type it: an ASCII
+// host name or IP address (IPv6 in brackets), and a port from 1 to 65535.
+// Sign-in messages name the domain, and a wallet shows it to the author to
+// decide whether to sign: a lookalike letter, a bidi override or a control
+// character there would let a message read as another site's.
+func validDomain(d string) bool {
+	if len(d) > 253 {
+		return false
+	}
+	host, port, err := net.SplitHostPort(d)
+	if err != nil { // no port: a host name, an IPv4 address or [IPv6]
+		if inner, ok := strings.CutPrefix(d, "["); ok {
+			inner, ok = strings.CutSuffix(inner, "]")
+			return ok && strings.Contains(inner, ":") && net.ParseIP(inner) != nil
+		}
+		return validHostname(d)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || strconv.Itoa(n) != port {
+		return false
+	}
+	if strings.Contains(host, ":") {
+		return strings.HasPrefix(d, "[") && net.ParseIP(host) != nil
+	}
+	return validHostname(host)
+}
+
 // validatePublishing checks the sign-in and publishing settings.
 func (c *Config) validatePublishing() error {
-	if c.Domain != "" && (strings.ContainsAny(c.Domain, "/ \n") || len(c.Domain) > 253) {
+	if c.Domain != "" && !validDomain(c.Domain) {
 		return banx.Errorf(banx.EINVALID, "domain (BANX_DOMAIN): %q is not a host[:port]", c.Domain)
 	}
 	d, err := time.ParseDuration(c.BatchInterval)
