@@ -403,7 +403,7 @@ func (c *Config) rewardPolicy() (reward.Policy, error) {
 	}
 	p, err := reward.ParsePolicy(doc)
 	if err != nil {
-		return reward.Policy{}, banx.Wrap(banx.EINVALID, err, "reward-policy (BANX_REWARD_POLICY): %s: %s", c.RewardPolicyFile, banx.ErrorMessage(err))
+		return reward.Policy{}, banx.Errorf(banx.EINVALID, "reward-policy (BANX_REWARD_POLICY): %s: %s", c.RewardPolicyFile, banx.ErrorMessage(err))
 	}
 	return p, nil
 }

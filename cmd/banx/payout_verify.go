@@ -104,14 +104,14 @@ func loadLeafProof(arg string, e env) (reward.LeafProof, error) {
 	if arg != "-" {
 		f, err := os.Open(arg)
 		if err != nil {
-			return reward.LeafProof{}, banx.Wrap(banx.EINVALID, err, "open proof: %v", err)
+			return reward.LeafProof{}, banx.Errorf(banx.EINVALID, "open proof: %v", err)
 		}
 		defer f.Close()
 		r = f
 	}
 	data, err := io.ReadAll(io.LimitReader(r, maxProofBytes+1))
 	if err != nil {
-		return reward.LeafProof{}, banx.Wrap(banx.EINVALID, err, "read proof %s: %v", arg, err)
+		return reward.LeafProof{}, banx.Errorf(banx.EINVALID, "read proof %s: %v", arg, err)
 	}
 	if len(data) > maxProofBytes {
 		return reward.LeafProof{}, banx.Errorf(banx.EINVALID, "proof %s is larger than %d bytes", arg, maxProofBytes)

@@ -145,14 +145,14 @@ func loadBundle(ctx context.Context, arg string, timeout time.Duration, e env) (
 	if arg != "-" {
 		f, err := os.Open(arg)
 		if err != nil {
-			return anchor.ProofBundle{}, banx.Wrap(banx.EINVALID, err, "open proof bundle: %v", err)
+			return anchor.ProofBundle{}, banx.Errorf(banx.EINVALID, "open proof bundle: %v", err)
 		}
 		defer f.Close()
 		r = f
 	}
 	data, err := io.ReadAll(io.LimitReader(r, anchor.MaxProofBundleBytes+1))
 	if err != nil {
-		return anchor.ProofBundle{}, banx.Wrap(banx.EINVALID, err, "read proof bundle %s: %v", arg, err)
+		return anchor.ProofBundle{}, banx.Errorf(banx.EINVALID, "read proof bundle %s: %v", arg, err)
 	}
 	return anchor.ParseProofBundle(data)
 }
