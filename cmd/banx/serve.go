@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
+	"github.com/banxmedia/banx/internal/banx"
 	banxhttp "github.com/banxmedia/banx/internal/http"
 	"github.com/banxmedia/banx/internal/ledger"
 	"github.com/banxmedia/banx/internal/metrics"
@@ -83,7 +87,12 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	defer client.Close()
 
-	srv := &banxhttp.Server{Addr: cfg.Addr, Store: store, DB: db, Logger: logger, OperatorTokenHash: tokenHash,
+	health, err := openDataHealth(db, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer health.Close()
+	srv := &banxhttp.Server{Addr: cfg.Addr, Store: store, DB: health, Logger: logger, OperatorTokenHash: tokenHash,
 		Ledger: ledgerHealth{client, ledgerKind}, Views: reg.CountViews(viewLedger), Site: &banxhttp.Site{ViewCounts: db},
 		Metrics: reg}
 	srv.TrustedProxies, _ = parseTrustedProxies(cfg.TrustedProxies) // validated with the config
@@ -137,3 +146,74 @@ func (h ledgerHealth) Ping(ctx context.Context) error {
 }
 
 func (h ledgerHealth) Kind() string { return h.kind }
+
+// dataHealth is the database as /healthz reports it: it answers a read, a
+// writer can take its lock, and the disk under the data directory takes a
+// write. A read alone says too little: in WAL mode SELECT 1 keeps answering
+// while another process holds the write lock or the disk is full, and every
+// draft, anchor and view beacon then fails.
+type dataHealth struct {
+	db    *sqlite.DB
+	dir   string
+	probe *sql.DB
+}
+
+// writeLockWait is how long the health probe waits for the write lock. Banx's
+// own writes hold it for milliseconds; a holder that keeps it longer starves
+// every writer, which then fail after SQLite's busy timeout.
+const writeLockWait = time.Second
+
+// diskProbeBytes is what the disk must still take for /healthz to call it ok:
+// room for a few SQLite pages and a small manifest.
+const diskProbeBytes = 64 << 10
+
+func openDataHealth(db *sqlite.DB, dir string) (*dataHealth, error) {
+	probe, err := sql.Open("sqlite3", fmt.Sprintf("file:%s?_busy_timeout=%d&_txlock=immediate", db.Path, writeLockWait.Milliseconds()))
+	if err != nil {
+		return nil, banx.Wrap(banx.EINTERNAL, err, "open the database health probe")
+	}
+	probe.SetMaxOpenConns(1)
+	return &dataHealth{db: db, dir: dir, probe: probe}, nil
+}
+
+// Ping reports a database that does not answer, or whose write lock another
+// connection has held for longer than writeLockWait.
+func (h *dataHealth) Ping(ctx context.Context) error {
+	if err := h.db.Ping(ctx); err != nil {
+		return err
+	}
+	tx, err := h.probe.BeginTx(ctx, nil)
+	if err != nil {
+		return banx.Wrap(banx.EUNAVAILABLE, err, "database %s is busy: no writer could take its lock within %s (another connection holds it)",
+			h.db.Path, writeLockWait)
+	}
+	return tx.Rollback()
+}
+
+// PingDisk writes and removes a small file in the data directory, which holds
+// the database and the embedded stores.
+func (h *dataHealth) PingDisk(ctx context.Context) error {
+	f, err := os.CreateTemp(h.dir, ".healthz-*")
+	if err != nil {
+		return diskError(err, h.dir)
+	}
+	defer os.Remove(f.Name())
+	_, err = f.Write(make([]byte, diskProbeBytes))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return diskError(err, h.dir)
+	}
+	return nil
+}
+
+func diskError(err error, dir string) error {
+	if errors.Is(err, syscall.ENOSPC) {
+		return banx.Wrap(banx.EUNAVAILABLE, err, "disk full: the data directory %s cannot take %d more bytes", dir, diskProbeBytes)
+	}
+	return banx.Wrap(banx.EUNAVAILABLE, err, "the data directory %s does not take writes", dir)
+}
+
+// Close releases the probe's connection.
+func (h *dataHealth) Close() error { return h.probe.Close() }

@@ -27,6 +27,8 @@ func (s *Store) translate(err error, what string) error {
 			return banx.Wrap(banx.ENOTFOUND, err, "%s: not found on the IPFS node", what)
 		case strings.Contains(msg, "invalid"), strings.Contains(msg, "malformed"):
 			return banx.Wrap(banx.EINVALID, err, "%s: rejected by the IPFS node: %s", what, msg)
+		case stopping(msg):
+			return banx.Wrap(banx.EUNAVAILABLE, err, "%s: IPFS daemon at %s is shutting down: %s", what, s.api, msg)
 		}
 		return banx.Wrap(banx.EINTERNAL, err, "%s: IPFS node at %s failed: %s", what, s.api, msg)
 	}
@@ -41,13 +43,26 @@ func (s *Store) translate(err error, what string) error {
 	if errors.As(err, &ne) || errors.As(err, &ue) {
 		return banx.Wrap(banx.EUNAVAILABLE, err, "%s: IPFS daemon at %s is unreachable", what, s.api)
 	}
-	// A daemon stopped in the middle of an answer leaves a truncated stream
-	// or a reset connection: it is down, not wrong.
+	// A daemon stopped in the middle of an answer leaves a truncated stream,
+	// a reset connection or a stream error naming what it closed: it is
+	// down, not wrong.
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) ||
-		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNREFUSED) {
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNREFUSED) || stopping(err.Error()) {
 		return banx.Wrap(banx.EUNAVAILABLE, err, "%s: IPFS daemon at %s went away mid-answer", what, s.api)
 	}
 	return banx.Wrap(banx.EINTERNAL, err, "%s: unexpected answer from IPFS node at %s", what, s.api)
+}
+
+// stopping reports whether a Kubo error message is one of those a daemon
+// gives while it shuts down (measured with Kubo 0.43: "datastore closed",
+// "pinner closed", "cannot access config, repo not open").
+func stopping(msg string) bool {
+	for _, m := range []string{"datastore closed", "pinner closed", "blockstore closed", "repo not open", "shutting down", "context canceled"} {
+		if strings.Contains(msg, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // errReader remembers the error of the caller's reader, which go-ipfs-api would
