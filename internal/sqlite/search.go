@@ -38,8 +38,15 @@ func (db *DB) SearchArticles(ctx context.Context, q string, limit, offset int) (
 		return nil, 0, err
 	}
 	match := query.FTS()
+	// One read transaction, so the count and the page see the same index
+	// even while articles are being published.
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, 0, translate(err, "search articles")
+	}
+	defer tx.Rollback()
 	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM article_search WHERE article_search MATCH ?`, match).Scan(&total); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM article_search WHERE article_search MATCH ?`, match).Scan(&total); err != nil {
 		return nil, 0, translate(err, "count search results")
 	}
 	if total == 0 || offset >= total {
@@ -50,7 +57,7 @@ func (db *DB) SearchArticles(ctx context.Context, q string, limit, offset int) (
 	// and highlights for the page's rows only, not for every match (ten
 	// times faster on a common word). MATERIALIZED keeps the planner from
 	// merging it into the join, which would undo that.
-	rows, err := db.read.QueryContext(ctx, `WITH hits AS MATERIALIZED (
+	rows, err := tx.QueryContext(ctx, `WITH hits AS MATERIALIZED (
 			SELECT rowid AS article_id, version_id, rank AS score,
 				highlight(article_search, 0, char(2), char(3)) AS title,
 				snippet(article_search, 2, char(2), char(3), '…', ?) AS body,
