@@ -93,7 +93,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	defer health.Close()
 	srv := &banxhttp.Server{Addr: cfg.Addr, Store: store, DB: health, Logger: logger, OperatorTokenHash: tokenHash,
-		Ledger: ledgerHealth{client, ledgerKind}, Views: reg.CountViews(viewLedger), Site: &banxhttp.Site{ViewCounts: db},
+		Ledger: ledgerHealth{client, ledgerKind}, Views: reg.CountViews(viewLedger), Site: &banxhttp.Site{ViewCounts: db, Search: db},
 		Metrics: reg}
 	srv.TrustedProxies, _ = parseTrustedProxies(cfg.TrustedProxies) // validated with the config
 	closeVerifier, err := attachVerifier(srv, xrplURL, store)
