@@ -7,6 +7,7 @@ import (
 
 	"github.com/banxmedia/banx/internal/banx"
 	"github.com/banxmedia/banx/internal/views"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // ViewLedger is the method set of the view ledger the server uses, Policy
@@ -19,26 +20,33 @@ type ViewLedger interface {
 }
 
 // CountViews returns l with every beacon's outcome counted: recorded ones by
-// their decision reason, refused ones by why they could not be recorded.
+// their decision reason, refused ones by why they could not be recorded. The
+// counters are looked up once here, not per beacon.
 func (m *Metrics) CountViews(l ViewLedger) ViewLedger {
+	v := countingViews{ViewLedger: l, m: m, reasons: map[views.Reason]prometheus.Counter{}}
 	for _, r := range views.Reasons() {
-		m.views.WithLabelValues(string(r)) // present at zero from the start
+		v.reasons[r] = m.views.WithLabelValues(string(r)) // present at zero from the start
 	}
 	for _, r := range []string{"malformed_token", "unknown_article", "unavailable", "other"} {
 		m.unrecorded.WithLabelValues(r)
 	}
-	return countingViews{l, m}
+	return v
 }
 
 type countingViews struct {
 	ViewLedger
-	m *Metrics
+	m       *Metrics
+	reasons map[views.Reason]prometheus.Counter // read-only after CountViews
 }
 
 func (v countingViews) RecordView(ctx context.Context, b views.Beacon) (views.Record, error) {
 	rec, err := v.ViewLedger.RecordView(ctx, b)
 	if err == nil {
-		v.m.views.WithLabelValues(string(rec.Reason)).Inc()
+		if c, ok := v.reasons[rec.Reason]; ok {
+			c.Inc()
+		} else {
+			v.m.views.WithLabelValues(string(rec.Reason)).Inc()
+		}
 		return rec, nil
 	}
 	reason := "other"

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/banxmedia/banx/internal/banx"
@@ -61,7 +62,14 @@ type Metrics struct {
 	scrapeErrors  *prometheus.CounterVec
 	handler       http.Handler
 	scrapeTimeout time.Duration
+
+	// observers caches the histogram child of each (route, method, status
+	// class): looking it up by labels hashes them and takes a lock on every
+	// request. Routes and methods are bounded by the caller, so is the cache.
+	observers sync.Map // requestKey -> prometheus.Observer
 }
+
+type requestKey struct{ route, method, class string }
 
 // New builds a registry with Banx's metrics and the Go runtime and process
 // collectors.
@@ -132,7 +140,12 @@ func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 // ObserveRequest records one answered HTTP request. route is the route
 // pattern (never the raw path, whose cardinality a client controls).
 func (m *Metrics) ObserveRequest(route, method string, status int, d time.Duration) {
-	m.requests.WithLabelValues(route, method, statusClass(status)).Observe(d.Seconds())
+	k := requestKey{route, method, statusClass(status)}
+	o, ok := m.observers.Load(k)
+	if !ok {
+		o, _ = m.observers.LoadOrStore(k, m.requests.WithLabelValues(k.route, k.method, k.class))
+	}
+	o.(prometheus.Observer).Observe(d.Seconds())
 }
 
 // statusClasses avoids formatting a string per request.
