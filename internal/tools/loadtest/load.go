@@ -67,22 +67,36 @@ func (r *reader) do(ctx context.Context, kind int, method, url, contentType stri
 		}
 		r.lat[kind] = append(r.lat[kind], time.Since(start))
 		r.errs[kind]++
-		msg := err.Error()
-		if i := strings.LastIndex(msg, ": "); i >= 0 {
-			msg = msg[i+2:]
-		}
-		r.failed[msg]++
+		r.failed[shortError(err)]++
 		return nil, false
 	}
 	out, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
+	if err != nil && ctx.Err() != nil {
+		return nil, false // the run ended while the body was arriving
+	}
 	r.lat[kind] = append(r.lat[kind], time.Since(start))
 	r.status[resp.StatusCode]++
-	if err != nil || resp.StatusCode != want {
+	if err != nil {
+		r.errs[kind]++
+		r.failed["reading the body: "+shortError(err)]++
+		return nil, false
+	}
+	if resp.StatusCode != want {
 		r.errs[kind]++
 		return nil, false
 	}
 	return out, true
+}
+
+// shortError keeps the last part of a transport error ("connection reset by
+// peer"), which is what tells one failure from another in the report.
+func shortError(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		msg = msg[i+2:]
+	}
+	return msg
 }
 
 // loop reads the article, fetches a token and sends the beacon until ctx ends.
