@@ -135,11 +135,13 @@ func Dial(ctx context.Context, rawURL string, opts ...Option) (*Client, error) {
 			cp.Timeout = o.timeout
 			hc = &cp
 		}
+		// xrpl-go's configuration checks the URL (and refuses credentials it
+		// would send in the clear); requests then go through rpcTransport.
 		cfg, err := rpc.NewClientConfig(rawURL, rpc.WithHTTPClient(hc))
 		if err != nil {
 			return nil, banx.Wrap(banx.EINVALID, err, "ledger URL %s", c.url)
 		}
-		c.t = &rpcTransport{url: c.url, client: rpc.NewClient(cfg)}
+		c.t = &rpcTransport{url: c.url, raw: cfg.URL, http: hc}
 	case "ws", "wss":
 		cfg := websocket.NewClientConfig().WithHost(rawURL).WithTimeout(o.timeout)
 		ws := &wsTransport{url: c.url, client: websocket.NewClient(cfg)}
@@ -197,7 +199,7 @@ func (c *Client) call(ctx context.Context, req request, out any, retry bool) err
 		attempts += c.opts.readRetries
 	}
 	var err error
-	var res map[string]any
+	var res json.RawMessage
 	for i := range attempts {
 		if i > 0 {
 			delay := time.Duration(100<<(i-1)) * time.Millisecond
@@ -220,13 +222,12 @@ func (c *Client) call(ctx context.Context, req request, out any, retry bool) err
 	return nil
 }
 
-// decodeResult re-encodes the library's generic result map and decodes it into a
-// typed wire struct, so a field of the wrong JSON type is an error with the field's
-// name instead of a zero value.
-func decodeResult(res map[string]any, out any) error {
-	b, err := json.Marshal(res)
-	if err != nil {
-		return err
+// decodeResult decodes a result object into a typed wire struct, so a field of
+// the wrong JSON type is an error with the field's name instead of a zero value.
+func decodeResult(b json.RawMessage, out any) error {
+	if raw, ok := out.(*json.RawMessage); ok {
+		*raw = b
+		return nil
 	}
 	if err := json.Unmarshal(b, out); err != nil {
 		var te *json.UnmarshalTypeError

@@ -192,6 +192,11 @@ func (c *Client) Submit(ctx context.Context, blob string) (*SubmitResult, error)
 	if err := c.call(ctx, &transactions.SubmitRequest{TxBlob: blob}, &w, true); err != nil {
 		return nil, err
 	}
+	return c.submitResult(w)
+}
+
+// submitResult checks and converts a submit answer.
+func (c *Client) submitResult(w wireSubmit) (*SubmitResult, error) {
 	if w.EngineResult == nil || resultClass(*w.EngineResult) == "" {
 		return nil, malformed(c.url, "submit", errors.New("engine_result missing"))
 	}

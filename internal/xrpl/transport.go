@@ -1,13 +1,18 @@
 package xrpl
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
 	"regexp"
+	"strconv"
+	"strings"
 	"sync"
 
-	"github.com/Peersyst/xrpl-go/xrpl/rpc"
 	"github.com/Peersyst/xrpl-go/xrpl/websocket"
 )
 
@@ -23,52 +28,101 @@ type request interface {
 // transport sends one request and returns the raw "result" object. It never
 // retries; Client decides what is safe to retry.
 type transport interface {
-	do(ctx context.Context, req request) (map[string]any, error)
+	do(ctx context.Context, req request) (json.RawMessage, error)
 	close() error
 }
 
-// rpcTokenPattern matches rippled error tokens ("actNotFound"). xrpl-go's JSON-RPC
-// client reports both those tokens and raw non-200 bodies as *rpc.ClientError; only a
-// bare token is an answer from the API, anything else is a broken exchange.
+// rpcTokenPattern matches rippled error tokens ("actNotFound"). An HTTP answer
+// whose error is a bare token is an answer from the API; anything else (a proxy's
+// page, a non-200 body) is a broken exchange.
 var rpcTokenPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z_]*$`)
 
-// rpcTransport is JSON-RPC over HTTP through xrpl-go's rpc client.
+// maxResponseSize bounds one JSON-RPC answer, as xrpl-go's client does.
+const maxResponseSize = 64 << 20
+
+// rpcTransport is JSON-RPC over HTTP. It speaks the protocol itself, as
+// xrpl-go's rpc client does (one POST of {"method", "params": [request]}),
+// but hands the "result" object on as raw JSON: the library decoded every
+// answer into maps that were then encoded again to be read into typed
+// structs, which cost more than the node's own work on big answers.
 type rpcTransport struct {
-	url    string
-	client *rpc.Client
+	url  string
+	raw  string // the URL as given, with a trailing slash as xrpl-go sends it
+	http *http.Client
 }
 
-func (t *rpcTransport) do(ctx context.Context, req request) (map[string]any, error) {
-	res, err := withContext(ctx, func() (rpc.XRPLResponse, error) { return t.client.Request(req) })
+func (t *rpcTransport) do(ctx context.Context, req request) (json.RawMessage, error) {
+	if err := req.Validate(); err != nil {
+		return nil, unreachable(t.url, req.Method(), err)
+	}
+	req.SetAPIVersion(req.APIVersion())
+	params, err := json.Marshal([1]any{req})
 	if err != nil {
-		var ce *rpc.ClientError
-		if errors.As(err, &ce) && rpcTokenPattern.MatchString(ce.ErrorString) {
-			return nil, newRPCError(req.Method(), ce.ErrorString)
-		}
+		return nil, unreachable(t.url, req.Method(), err)
+	}
+	body := []byte(`{"method":` + strconv.Quote(req.Method()))
+	if string(params) != "[{}]" {
+		body = append(append(body, `,"params":`...), params...)
+	}
+	body = append(body, '}')
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, t.raw, bytes.NewReader(body))
+	if err != nil {
+		return nil, unreachable(t.url, req.Method(), err)
+	}
+	hreq.Header.Set("Content-Type", "application/json")
+	resp, err := t.http.Do(hreq)
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		if isDecodeError(err) {
-			return nil, malformed(t.url, req.Method(), err)
+		return nil, unreachable(t.url, req.Method(), err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseSize+1))
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
 		}
 		return nil, unreachable(t.url, req.Method(), err)
 	}
-	r, ok := res.(*rpc.Response)
-	if !ok || r.Result == nil {
+	if len(b) > maxResponseSize {
+		return nil, malformed(t.url, req.Method(), fmt.Errorf("answer larger than %d bytes", maxResponseSize))
+	}
+	if resp.StatusCode != http.StatusOK {
+		if s := strings.TrimSpace(string(b)); rpcTokenPattern.MatchString(s) {
+			return nil, newRPCError(req.Method(), s)
+		}
+		return nil, unreachable(t.url, req.Method(), fmt.Errorf("HTTP %d: %s", resp.StatusCode, clipBody(b)))
+	}
+	var env struct {
+		Result json.RawMessage `json:"result"`
+	}
+	if err := json.Unmarshal(b, &env); err != nil {
+		return nil, malformed(t.url, req.Method(), err)
+	}
+	if len(env.Result) == 0 || env.Result[0] != '{' {
 		return nil, malformed(t.url, req.Method(), errors.New(`no "result" object`))
 	}
-	return map[string]any(r.Result), nil
+	var e struct {
+		Error json.RawMessage `json:"error"`
+	}
+	if err := json.Unmarshal(env.Result, &e); err != nil {
+		return nil, malformed(t.url, req.Method(), err)
+	}
+	if len(e.Error) > 0 {
+		var token string
+		if err := json.Unmarshal(e.Error, &token); err != nil {
+			return nil, malformed(t.url, req.Method(), fmt.Errorf("result.error is not a string: %s", clipBody(e.Error)))
+		}
+		if rpcTokenPattern.MatchString(token) {
+			return nil, newRPCError(req.Method(), token)
+		}
+		return nil, unreachable(t.url, req.Method(), fmt.Errorf("error %q", token))
+	}
+	return env.Result, nil
 }
 
 func (t *rpcTransport) close() error { return nil }
-
-// isDecodeError reports an answer that arrived but is not the JSON the API promises.
-func isDecodeError(err error) bool {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	return errors.As(err, &se) || errors.As(err, &te) ||
-		errors.Is(err, rpc.ErrResponseErrorFieldIsNotAString) || errors.Is(err, rpc.ErrResponseTooLarge)
-}
 
 // wsTransport is the WebSocket API through xrpl-go's websocket client. The library
 // reconnects by itself a few times; when it has given up, the next request dials again.
@@ -97,7 +151,7 @@ func (t *wsTransport) connect() error {
 	return nil
 }
 
-func (t *wsTransport) do(ctx context.Context, req request) (map[string]any, error) {
+func (t *wsTransport) do(ctx context.Context, req request) (json.RawMessage, error) {
 	if !t.client.IsConnected() {
 		if err := t.connect(); err != nil {
 			return nil, unreachable(t.url, req.Method(), err)
@@ -117,7 +171,11 @@ func (t *wsTransport) do(ctx context.Context, req request) (map[string]any, erro
 	if res == nil || res.Result == nil {
 		return nil, malformed(t.url, req.Method(), errors.New(`no "result" object`))
 	}
-	return res.Result, nil
+	b, err := json.Marshal(res.Result)
+	if err != nil {
+		return nil, malformed(t.url, req.Method(), err)
+	}
+	return b, nil
 }
 
 func (t *wsTransport) close() error {
