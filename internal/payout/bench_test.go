@@ -118,7 +118,8 @@ func submitAll(b *testing.B, e *env, n int, build func(i int) (transaction.FlatT
 // account go into one ledger each. BANX_BENCH_TRACE=1 prints the time of each
 // state boundary and where the calls to the node went; BANX_BENCH_WS=1 pays
 // over WebSocket; BANX_BENCH_PAYOUTS=N pays N instead; BANX_BENCH_BATCH=N
-// signs N per ledger; BANX_BENCH_CPUPROFILE=file profiles the payout run
+// signs N per ledger; BANX_BENCH_PIPELINE=N keeps N submissions in flight
+// (1: one at a time); BANX_BENCH_CPUPROFILE=file profiles the payout run
 // alone (both sides: the ledger runs in-process), without the setup.
 //
 //	go test -run '^$' -bench Payout10k -benchtime 1x ./internal/payout
@@ -159,7 +160,7 @@ func BenchmarkPayout10k(b *testing.B) {
 			b.Fatalf("plan: %v", err)
 		}
 		ex := &payout.Executor{Store: db, Ledger: e.client, Wallet: e.distribution(b), Currency: e.token.Currency, Issuer: e.token.Issuer,
-			BatchSize: benchBatch(), Standalone: true, Concurrency: 4}
+			BatchSize: benchBatch(), Standalone: true, Concurrency: 4, Pipeline: benchPipeline()}
 		if os.Getenv("BANX_BENCH_WS") != "" {
 			wsc, err := xrpl.Dial(ctx, "ws"+strings.TrimPrefix(e.url, "http"))
 			if err != nil {
@@ -352,4 +353,13 @@ func benchBatch() int {
 		return v
 	}
 	return 1000
+}
+
+// benchPipeline is how many submissions are in flight, 64 unless
+// BANX_BENCH_PIPELINE says.
+func benchPipeline() int {
+	if v, err := strconv.Atoi(os.Getenv("BANX_BENCH_PIPELINE")); err == nil && v > 0 {
+		return v
+	}
+	return 64
 }

@@ -59,8 +59,9 @@ func childRun() error {
 	}
 	epoch, _ := strconv.ParseUint(os.Getenv("BANX_CHILD_EPOCH"), 10, 64)
 	batch, _ := strconv.Atoi(os.Getenv("BANX_CHILD_BATCH"))
+	pipeline, _ := strconv.Atoi(os.Getenv("BANX_CHILD_PIPELINE"))
 	ex := &payout.Executor{Store: db, Ledger: c, Wallet: &w, Currency: os.Getenv("BANX_CHILD_CURRENCY"), Issuer: os.Getenv("BANX_CHILD_ISSUER"),
-		BatchSize: batch, Standalone: true}
+		BatchSize: batch, Standalone: true, Pipeline: pipeline}
 	if spec := os.Getenv("BANX_CHILD_CRASH"); spec != "" {
 		name, nth, _ := strings.Cut(spec, ":")
 		want, _ := strconv.Atoi(nth)
@@ -83,6 +84,9 @@ func childRun() error {
 type crashEnv struct {
 	*env
 	seed string
+	// pipeline is the child's Executor.Pipeline (0: one submission at a
+	// time); batch its BatchSize (4 unless set).
+	pipeline, batch int
 }
 
 // trial is one epoch paid under crashes: a fresh database and fresh author
@@ -132,7 +136,8 @@ func (ce *crashEnv) runChild(t *testing.T, dbPath, crash string, killAfter time.
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "BANX_PAYOUT_CHILD=1", "BANX_CHILD_DB="+dbPath, "BANX_CHILD_URL="+ce.url,
 		"BANX_CHILD_SEED="+ce.seed, "BANX_CHILD_ISSUER="+ce.token.Issuer, "BANX_CHILD_CURRENCY="+ce.token.Currency,
-		"BANX_CHILD_EPOCH=3", "BANX_CHILD_BATCH=4", "BANX_CHILD_CRASH="+crash)
+		"BANX_CHILD_EPOCH=3", "BANX_CHILD_BATCH="+strconv.Itoa(max(ce.batch, 4)), "BANX_CHILD_CRASH="+crash,
+		"BANX_CHILD_PIPELINE="+strconv.Itoa(ce.pipeline))
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
@@ -282,5 +287,41 @@ func TestCrashRecovery(t *testing.T) {
 			trials++
 		})
 	}
+	// Pipelined submission: several blobs are on the wire when the process
+	// dies, some answered, some received but unanswered, some never sent.
+	t.Run("pipelined", func(t *testing.T) {
+		ce.pipeline, ce.batch = 8, 7
+		defer func() { ce.pipeline, ce.batch = 0, 0 }()
+		points := []string{payout.BoundarySubmit + ":1", payout.BoundarySubmit + ":3", payout.BoundarySubmit + ":6",
+			payout.BoundarySubmit + ":9", payout.BoundarySubmitted + ":1", payout.BoundarySigned + ":2"}
+		if testing.Short() {
+			points = points[:3]
+		}
+		for _, point := range points {
+			t.Run(point, func(t *testing.T) {
+				tr := ce.plan(t)
+				if !ce.runChild(t, tr.dbPath, point, 0) {
+					t.Fatalf("%s was not reached", point)
+				}
+				kills++
+				finish(t, tr.dbPath)
+				ce.check(t, tr)
+				trials++
+			})
+		}
+		for i := range random / 2 {
+			t.Run(fmt.Sprintf("random-%d", i), func(t *testing.T) {
+				tr := ce.plan(t)
+				for range 3 {
+					if ce.runChild(t, tr.dbPath, "", time.Duration(20+r.IntN(200))*time.Millisecond) {
+						kills++
+					}
+				}
+				finish(t, tr.dbPath)
+				ce.check(t, tr)
+				trials++
+			})
+		}
+	})
 	t.Logf("crash recovery: %d trials, %d SIGKILLs, every trial ended with ledger balances equal to the plan", trials, kills)
 }

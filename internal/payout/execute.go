@@ -45,6 +45,15 @@ type LedgerReader interface {
 	LedgerResults(ctx context.Context, index uint32) (*xrpl.LedgerTxs, error)
 }
 
+// OrderedSubmitter is what a Ledger may also offer: blobs submitted in order
+// with several in flight on one stream (*xrpl.Client has it), so a batch of
+// consecutive sequence numbers costs no round trip per payment. Every blob
+// gets an answer or an error, as from Submit; onAnswer is called with i once
+// blob i's is in, in order.
+type OrderedSubmitter interface {
+	SubmitInOrder(ctx context.Context, blobs []string, window int, onAnswer func(i int)) ([]*xrpl.SubmitResult, []error)
+}
+
 // maxLedgerScan bounds how many validated ledgers one settle round reads
 // whole; older ones are left to lookups by hash.
 const maxLedgerScan = 8
@@ -113,8 +122,13 @@ type Executor struct {
 	// Progress, when set, receives a snapshot after every change.
 	Progress func(Progress)
 	// Concurrency is how many transaction lookups may be in flight at once
-	// (default 1). Submissions are always one at a time, in sequence order.
+	// (default 1).
 	Concurrency int
+	// Pipeline is how many submissions may be in flight at once on one
+	// ordered stream when the Ledger is an OrderedSubmitter (HTTP/1.1
+	// pipelining); 0 or 1 submits one at a time. Either way blobs reach the
+	// node in sequence order.
+	Pipeline int
 
 	hookMu sync.Mutex
 }
@@ -340,29 +354,28 @@ func (e *Executor) submit(ctx context.Context, signed []Payout, tr *tracker) ([]
 	live := make([]Payout, 0, len(signed))
 	answers := make([]*xrpl.SubmitResult, len(signed))
 	errs := make([]error, len(signed))
-	// In order, one at a time: consecutive sequence numbers of one account must
-	// reach the node in order, or every blob after the first overtaken one is
-	// held (terPRE_SEQ) until the next ledger.
-	for i := range signed {
-		answers[i], errs[i] = e.Ledger.Submit(ctx, signed[i].TxBlob)
-		e.hook(BoundarySubmit)
+	// In order: consecutive sequence numbers of one account must reach the
+	// node in order, or every blob after the first overtaken one is held
+	// (terPRE_SEQ) until the next ledger.
+	all := make([]int, len(signed))
+	for i := range all {
+		all[i] = i
 	}
+	e.submitInOrder(ctx, signed, all, answers, errs)
 	// Blobs a node saw out of order anyway were held (terPRE_SEQ); their
 	// predecessors are in the open ledger now, so resubmitting them in order
 	// gets the whole batch into the same ledger.
 	for pass := 0; pass < 3; pass++ {
-		again := 0
+		var again []int
 		for i, res := range answers {
-			if errs[i] != nil || res == nil || res.EngineResult != "terPRE_SEQ" {
-				continue
+			if errs[i] == nil && res != nil && res.EngineResult == "terPRE_SEQ" {
+				again = append(again, i)
 			}
-			again++
-			answers[i], errs[i] = e.Ledger.Submit(ctx, signed[i].TxBlob)
-			e.hook(BoundarySubmit)
 		}
-		if again == 0 {
+		if len(again) == 0 {
 			break
 		}
+		e.submitInOrder(ctx, signed, again, answers, errs)
 	}
 	for i, p := range signed {
 		res, err := answers[i], errs[i]
@@ -398,6 +411,27 @@ func (e *Executor) submit(ctx context.Context, signed []Payout, tr *tracker) ([]
 	}
 	e.hook(BoundarySubmitted)
 	return live, nil
+}
+
+// submitInOrder submits signed[i] for each i of idx, in that order, and
+// stores the answers. With Pipeline > 1 and a Ledger that can, many are in
+// flight at once on one ordered stream; the crash hook still sees each answer.
+func (e *Executor) submitInOrder(ctx context.Context, signed []Payout, idx []int, answers []*xrpl.SubmitResult, errs []error) {
+	if s, ok := e.Ledger.(OrderedSubmitter); ok && e.Pipeline > 1 {
+		blobs := make([]string, len(idx))
+		for j, i := range idx {
+			blobs[j] = signed[i].TxBlob
+		}
+		res, errs2 := s.SubmitInOrder(ctx, blobs, e.Pipeline, func(int) { e.hook(BoundarySubmit) })
+		for j, i := range idx {
+			answers[i], errs[i] = res[j], errs2[j]
+		}
+		return
+	}
+	for _, i := range idx {
+		answers[i], errs[i] = e.Ledger.Submit(ctx, signed[i].TxBlob)
+		e.hook(BoundarySubmit)
+	}
 }
 
 // settle waits until every given in-flight payment is final or expired. Its

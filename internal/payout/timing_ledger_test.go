@@ -19,3 +19,17 @@ func (t *timingLedger) LedgerResults(ctx context.Context, index uint32) (*xrpl.L
 	}
 	return r.LedgerResults(ctx, index)
 }
+
+// SubmitInOrder passes pipelined submission through, timing the whole stream.
+func (t *timingLedger) SubmitInOrder(ctx context.Context, blobs []string, window int, onAnswer func(int)) ([]*xrpl.SubmitResult, []error) {
+	defer t.rec("submit-in-order", time.Now())
+	if s, ok := t.inner.(payout.OrderedSubmitter); ok {
+		return s.SubmitInOrder(ctx, blobs, window, onAnswer)
+	}
+	res, errs := make([]*xrpl.SubmitResult, len(blobs)), make([]error, len(blobs))
+	for i, b := range blobs {
+		res[i], errs[i] = t.inner.Submit(ctx, b)
+		onAnswer(i)
+	}
+	return res, errs
+}
