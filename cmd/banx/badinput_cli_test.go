@@ -265,6 +265,8 @@ func cliCatalogue(t *testing.T, f *badInputFixture) []cliCase {
 		{"Token/ErrArgument", []string{"token", "status", "now"}, nil, "", 2, `token status takes no arguments, got ["now"]`},
 		{"Token/ErrIssuerSeed", []string{"token", "status"}, map[string]string{"BANX_ISSUER_SEED": "sBadSeed"}, "", 1, "issuer seed in $BANX_ISSUER_SEED is not a valid XRPL seed"},
 		{"Token/ErrIssuerSeedZeroWidth", []string{"token", "status"}, map[string]string{"BANX_ISSUER_SEED": f.author.Seed[:4] + zeroWidth + f.author.Seed[4:]}, "", 1, "issuer seed in $BANX_ISSUER_SEED is not a valid XRPL seed"},
+		{"Token/ErrIssuerSeedFileRTL", []string{"token", "status", "--issuer-seed-file", c.seedRTL}, nil, "", 1, "issuer seed in " + c.seedRTL + " is not a valid XRPL seed"},
+		{"Token/ErrTrustLineSeedFileRTL", []string{"token", "trustline", "--seed-file", c.seedRTL}, nil, "", 1, "author seed in " + c.seedRTL + " is not a valid XRPL seed"},
 		{"Token/ErrTrustLineSeedHomoglyph", []string{"token", "trustline"}, map[string]string{"BANX_AUTHOR_SEED": homoglyph(f.author.Seed)}, "", 1, "author seed in $BANX_AUTHOR_SEED is not a valid XRPL seed"},
 		{"Token/ErrSetupNoSeed", []string{"token", "setup", "--issuer-seed-file", filepath.Join(c.dir, "none.seed")}, nil, "", 1, "issuer seed file " + filepath.Join(c.dir, "none.seed") + " does not exist"},
 		{"Token/ErrTrustLineOpenSeed", []string{"token", "trustline", "--seed-file", c.seed0644}, nil, "", 1, "has mode 0644"},

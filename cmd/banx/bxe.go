@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -160,13 +161,21 @@ func (c *Config) tokenWallets(getenv func(string) string, required bool) (issuer
 	return issuer, distribution, nil
 }
 
-// loadTokenWallet is payout.LoadWallet with the seed in the environment
-// screened first: the decoder under it panics on characters outside the
-// base58 alphabet (see seedShaped).
+// loadTokenWallet is payout.LoadWallet with the seed screened first, from the
+// environment or the file: the decoder under LoadWallet panics on characters
+// outside the base58 alphabet (see seedShaped). Any other problem with the
+// file (missing, readable by others, too big) is LoadWallet's to report.
 func loadTokenWallet(what, file, envName string, getenv func(string) string) (*wallet.Wallet, error) {
 	env := strings.TrimSpace(getenv(envName))
 	if env != "" && !seedShaped(env) {
 		return nil, banx.Errorf(banx.EINVALID, "%s seed in $%s is not a valid XRPL seed", what, envName)
+	}
+	if env == "" && file != "" {
+		if info, err := os.Stat(file); err == nil && info.Mode().IsRegular() && info.Size() <= maxSeedFileBytes {
+			if data, err := os.ReadFile(file); err == nil && !seedShaped(strings.TrimSpace(string(data))) {
+				return nil, banx.Errorf(banx.EINVALID, "%s seed in %s is not a valid XRPL seed", what, file)
+			}
+		}
 	}
 	return payout.LoadWallet(what, file, envName, env)
 }
