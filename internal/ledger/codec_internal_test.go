@@ -1,10 +1,12 @@
 package ledger
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"reflect"
 	"testing"
 
 	binarycodec "github.com/Peersyst/xrpl-go/binary-codec"
@@ -115,6 +117,47 @@ func TestIOUWireMatchesCodec(t *testing.T) {
 		}
 		if got := fmt.Sprintf("%016X", w); want[2:18] != got {
 			t.Fatalf("%q: codec %s, fast %s", s, want[2:18], got)
+		}
+	}
+}
+
+// TestDecodeFieldsMatchesCodec decodes token amounts of every exponent and
+// currency codes of every kind with the fast decoder and with xrpl-go.
+func TestDecodeFieldsMatchesCodec(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	issuer, _ := parseAccount(GenesisAddress)
+	codes := [][]byte{
+		append(append(make([]byte, 12), "BXE"...), make([]byte, 5)...),
+		append(append(make([]byte, 12), "bxe"...), make([]byte, 5)...),
+		append(append(make([]byte, 12), "XRP"...), make([]byte, 5)...),
+		append(append(make([]byte, 12), 0x01, 0xff, 0x41), make([]byte, 5)...),
+		{0x01, 0x58, 0x41, 0x55, 0, 0, 0, 0, 0xC1, 0xF7, 0x6F, 0xF6, 0xEC, 0xB0, 0xBA, 0xC6, 0, 0, 0, 0},
+		make([]byte, 20),
+	}
+	for i := 0; i < 3000; i++ {
+		m := 1_000_000_000_000_000 + r.Uint64N(9_000_000_000_000_000)
+		exp := r.IntN(177) - 96
+		w := uint64(0x8000000000000000) | uint64(exp+97)<<54 | m
+		if i%2 == 0 {
+			w |= 0x4000000000000000
+		}
+		if i%100 == 0 {
+			w = 0x8000000000000000
+		}
+		blob := []byte{0x61} // Amount
+		blob = binary.BigEndian.AppendUint64(blob, w)
+		blob = append(blob, codes[i%len(codes)]...)
+		blob = append(blob, issuer[:]...)
+		blob = append(blob, 0x68, 0x40, 0, 0, 0, 0, 0, 0, byte(i)) // Fee, XRP
+		if d := (decoder{b: blob}); i%len(codes) == 0 {
+			if _, ok := d.object(); !ok {
+				t.Fatalf("%X: left to xrpl-go; want the fast path", blob)
+			}
+		}
+		got, gerr := decodeFields(blob)
+		want, werr := binarycodec.Decode(hex.EncodeToString(blob))
+		if (gerr != nil) != (werr != nil) || werr == nil && !reflect.DeepEqual(got, want) {
+			t.Fatalf("%X:\nfast  %v %v\ncodec %v %v", blob, got, gerr, want, werr)
 		}
 	}
 }

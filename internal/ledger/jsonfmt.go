@@ -1,7 +1,6 @@
 package ledger
 
 import (
-	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -43,7 +42,16 @@ func closeTimeHuman(ct uint32) string {
 	return rippleEpoch.Add(time.Duration(ct)*time.Second).UTC().Format("2006-Jan-02 15:04:05.000000000") + " UTC"
 }
 
-func upperHex(b []byte) string { return strings.ToUpper(hex.EncodeToString(b)) }
+func upperHex(b []byte) string {
+	const digits = "0123456789ABCDEF"
+	var sb strings.Builder
+	sb.Grow(2 * len(b))
+	for _, c := range b {
+		sb.WriteByte(digits[c>>4])
+		sb.WriteByte(digits[c&0x0f])
+	}
+	return sb.String()
+}
 
 // txEntry renders a stored transaction for tx, account_tx and ledger (expand), in the
 // shape of the request's API version.

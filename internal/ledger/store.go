@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"embed"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,7 +11,6 @@ import (
 	"path/filepath"
 	"sort"
 
-	binarycodec "github.com/Peersyst/xrpl-go/binary-codec"
 	_ "github.com/mattn/go-sqlite3" // registers the sqlite3 driver
 )
 
@@ -332,8 +330,6 @@ func (r historicalReader) read(k Hash) sle {
 	return e
 }
 
-func decodeEntry(data []byte) (sle, error) {
-	return binarycodec.Decode(hex.EncodeToString(data))
-}
+func decodeEntry(data []byte) (sle, error) { return decodeFields(data) }
 
 func encodeEntry(e sle) ([]byte, error) { return encodeFields(e) }

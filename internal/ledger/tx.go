@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	addresscodec "github.com/Peersyst/xrpl-go/address-codec"
-	binarycodec "github.com/Peersyst/xrpl-go/binary-codec"
 	"github.com/Peersyst/xrpl-go/binary-codec/definitions"
 	"github.com/Peersyst/xrpl-go/keypairs"
 	"github.com/Peersyst/xrpl-go/pkg/typecheck"
@@ -76,7 +75,7 @@ func decodeTx(blob []byte) (t *txn, err error) {
 			t, err = nil, &txError{reason: fmt.Sprint("Malformed transaction: ", r)}
 		}
 	}()
-	fields, err := binarycodec.Decode(hex.EncodeToString(blob))
+	fields, err := decodeFields(blob)
 	if err != nil {
 		return nil, &txError{reason: err.Error()}
 	}
