@@ -193,7 +193,7 @@ func TestCrashPublish(t *testing.T) {
 		}
 	}
 
-	killed := 0
+	killed, early := 0, 0
 	for trial := range trials {
 		if trial > 0 {
 			node.start()
@@ -216,6 +216,15 @@ func TestCrashPublish(t *testing.T) {
 		killed++
 		cancel()
 		wg.Wait()
+		if trial%3 == 2 {
+			// Crash again while the restart resolves what the last run left
+			// in flight, before it serves.
+			node.launch()
+			time.Sleep(time.Duration(rng.IntN(400)) * time.Millisecond)
+			node.kill()
+			killed++
+			early++
+		}
 	}
 	node.start()
 	signInAll()
@@ -269,7 +278,7 @@ func TestCrashPublish(t *testing.T) {
 	for _, m := range ack.anchoring {
 		modes[m]++
 	}
-	t.Logf("crash publish: %d trials, %d SIGKILLs; acknowledged %d drafts, %d self and %d batch anchor requests, %d view beacons; "+
+	t.Logf("crash publish: %d trials, %d SIGKILLs (%d of them during the restart's recovery); acknowledged %d drafts, %d self and %d batch anchor requests, %d view beacons; "+
 		"after restarts %d in-flight anchors were found validated and %d resumed; the ledger holds %d anchor transactions, none twice",
-		trials, killed, len(ack.drafts), modes["self"], modes["batch"], len(ack.beacons), settled, resumed, anchors)
+		trials, killed, early, len(ack.drafts), modes["self"], modes["batch"], len(ack.beacons), settled, resumed, anchors)
 }

@@ -225,6 +225,14 @@ func newFaultNode(t *testing.T, dataDir, ledgerURL string, environ map[string]st
 // start runs `banx serve` and waits until it says it is serving.
 func (n *faultNode) start() {
 	n.t.Helper()
+	n.launch()
+	n.url = n.p.waitFor(n.t, "running at ", 60*time.Second)
+}
+
+// launch runs `banx serve` without waiting: it may still be resolving what
+// the last run left in flight.
+func (n *faultNode) launch() {
+	n.t.Helper()
 	if n.p != nil && n.p.running() {
 		n.t.Fatal("banx serve is already running")
 	}
@@ -233,7 +241,6 @@ func (n *faultNode) start() {
 	}
 	n.starts++
 	n.p = startFaultProc(n.t, fmt.Sprintf("banx serve (start %d)", n.starts), n.environ, "serve", "--addr", n.addr)
-	n.url = n.p.waitFor(n.t, "running at ", 60*time.Second)
 }
 
 // kill is kill -9.

@@ -30,6 +30,7 @@ import (
 // TestFaultLedger cuts the ledger off behind a TCP proxy right after a draft
 // was queued for a batch, then slows it down.
 func TestFaultLedger(t *testing.T) {
+	t.Parallel() // mostly waiting on timeouts and other processes
 	ctx := context.Background()
 	var proxy *faultProxy
 	s := startFaultStack(t, "", func(url string) string {
@@ -87,6 +88,7 @@ func TestFaultLedger(t *testing.T) {
 // TestFaultIPFS stops the Kubo daemon in the middle of a stream of drafts
 // and starts it again on the same repository.
 func TestFaultIPFS(t *testing.T) {
+	t.Parallel() // mostly waiting on timeouts and other processes
 	ctx := context.Background()
 	kubo := kubotest.Start(t)
 	s := startFaultStack(t, "", nil, map[string]string{"BANX_IPFS_API": kubo.API})
@@ -183,6 +185,7 @@ func TestFaultIPFS(t *testing.T) {
 // TestFaultDatabaseBusy holds SQLite's write lock from another connection for
 // longer than banx's busy timeout, while an anchor is in flight.
 func TestFaultDatabaseBusy(t *testing.T) {
+	t.Parallel() // mostly waiting on timeouts and other processes
 	ctx := context.Background()
 	s := startFaultStack(t, "", nil, nil)
 	read := s.draft(t, "Read while the database is locked")
@@ -206,7 +209,7 @@ func TestFaultDatabaseBusy(t *testing.T) {
 	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		t.Fatal(err)
 	}
-	locked := true
+	locked, lockedAt := true, time.Now()
 	release := func() {
 		if locked {
 			conn.ExecContext(ctx, "ROLLBACK")
@@ -232,13 +235,15 @@ func TestFaultDatabaseBusy(t *testing.T) {
 			_, _, r, err := faultBeacon(ctx, s.node.url, read.ArticleID)
 			expectUnavailable(t, "view beacon", r, err, "database")
 		})
+		// The in-flight anchor is validated meanwhile; recording it fails
+		// and is retried, rather than given up until the next restart.
+		s.waitLog(t, "record anchor outcome; retrying", 30*time.Second)
 		wg.Wait()
-		// The in-flight anchor was validated meanwhile; recording it waits.
-		s.waitLog(t, "record anchor outcome; retrying", 20*time.Second)
 		if st := s.status(t, inflight.ID); st != "anchoring" {
 			t.Errorf("in-flight version is %q while its outcome cannot be recorded", st)
 		}
 		s.alive(t)
+		t.Logf("lock held %s: banx's writes wait their turn on its one write connection, then SQLite's busy timeout, each", time.Since(lockedAt).Round(100*time.Millisecond))
 	})
 	release()
 	t.Run("Recovered", func(t *testing.T) {
@@ -259,6 +264,7 @@ func TestFaultDatabaseBusy(t *testing.T) {
 // TestFaultDiskFull fills a small tmpfs holding banx's data directory, then
 // frees it. It needs root (mount): CI runs make test as root.
 func TestFaultDiskFull(t *testing.T) {
+	t.Parallel() // mostly waiting on timeouts and other processes
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "data")
 	if err := os.Mkdir(dir, 0o700); err != nil {
