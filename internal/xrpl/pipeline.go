@@ -152,14 +152,15 @@ func writeSubmit(w io.Writer, u *url.URL, blob string) error {
 	return req.Write(w)
 }
 
-// submitAnswer is one pipelined answer: the result object, or why there is none.
+// submitAnswer is one pipelined answer: the submit result, or why there is none.
 type submitAnswer struct {
-	result json.RawMessage
+	result wireSubmit
 	err    error // an answer that is not a submit result (RPC error, overload)
 }
 
 // readSubmitAnswer reads one response off the stream. Its error means the
-// stream itself is broken; a response that is not a result is an answer with err set.
+// stream itself is broken; a response that is not a result is an answer with
+// err set. The body is decoded once, result and error field together.
 func readSubmitAnswer(br *bufio.Reader, nodeURL string) (submitAnswer, error) {
 	resp, err := http.ReadResponse(br, nil)
 	if err != nil {
@@ -177,12 +178,29 @@ func readSubmitAnswer(br *bufio.Reader, nodeURL string) (submitAnswer, error) {
 		return submitAnswer{err: unreachable(nodeURL, "submit", fmt.Errorf("HTTP %d: %s", resp.StatusCode, clipBody(body)))}, nil
 	}
 	var env struct {
-		Result json.RawMessage `json:"result"`
+		Result *struct {
+			Error json.RawMessage `json:"error"`
+			wireSubmit
+		} `json:"result"`
 	}
-	if err := json.Unmarshal(body, &env); err != nil || len(env.Result) == 0 || env.Result[0] != '{' {
+	if err := json.Unmarshal(body, &env); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			err = fmt.Errorf("field %q: got JSON %s, want %s", te.Field, te.Value, te.Type)
+		}
+		return submitAnswer{err: malformed(nodeURL, "submit", err)}, nil
+	}
+	if env.Result == nil {
 		return submitAnswer{err: malformed(nodeURL, "submit", errors.New(`no "result" object`))}, nil
 	}
-	return submitAnswer{result: env.Result}, nil
+	if len(env.Result.Error) > 0 {
+		var token string
+		if err := json.Unmarshal(env.Result.Error, &token); err != nil || !rpcTokenPattern.MatchString(token) {
+			return submitAnswer{err: malformed(nodeURL, "submit", fmt.Errorf("error field %s", clipBody(env.Result.Error)))}, nil
+		}
+		return submitAnswer{err: newRPCError("submit", token)}, nil
+	}
+	return submitAnswer{result: env.Result.wireSubmit}, nil
 }
 
 func clipBody(b []byte) string {
@@ -198,26 +216,5 @@ func (c *Client) submitAnswer(a submitAnswer) (*SubmitResult, error) {
 	if a.err != nil {
 		return nil, a.err
 	}
-	var e struct {
-		Error any `json:"error"`
-	}
-	if err := json.Unmarshal(a.result, &e); err != nil {
-		return nil, malformed(c.url, "submit", err)
-	}
-	if e.Error != nil {
-		s, ok := e.Error.(string)
-		if !ok || !rpcTokenPattern.MatchString(s) {
-			return nil, malformed(c.url, "submit", fmt.Errorf("error field %v", e.Error))
-		}
-		return nil, newRPCError("submit", s)
-	}
-	var w wireSubmit
-	if err := json.Unmarshal(a.result, &w); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			err = fmt.Errorf("field %q: got JSON %s, want %s", te.Field, te.Value, te.Type)
-		}
-		return nil, malformed(c.url, "submit", err)
-	}
-	return c.submitResult(w)
+	return c.submitResult(a.result)
 }

@@ -103,11 +103,15 @@ func (t *rpcTransport) do(ctx context.Context, req request) (json.RawMessage, er
 	if len(env.Result) == 0 || env.Result[0] != '{' {
 		return nil, malformed(t.url, req.Method(), errors.New(`no "result" object`))
 	}
+	// Big answers (a ledger with its transactions) carry no error: only look
+	// for the field when its name is there at all.
 	var e struct {
 		Error json.RawMessage `json:"error"`
 	}
-	if err := json.Unmarshal(env.Result, &e); err != nil {
-		return nil, malformed(t.url, req.Method(), err)
+	if bytes.Contains(env.Result, []byte(`"error"`)) {
+		if err := json.Unmarshal(env.Result, &e); err != nil {
+			return nil, malformed(t.url, req.Method(), err)
+		}
 	}
 	if len(e.Error) > 0 {
 		var token string
