@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -349,6 +350,95 @@ func BenchmarkViewBeaconGoClient(b *testing.B) {
 			b.Fatalf("audit after the benchmark: %v %v", a, err)
 		}
 	})
+}
+
+// BenchmarkViewBeaconInProcess hands the same requests as BenchmarkViewBeacon
+// straight to each server's handler from 128 goroutines per CPU, without
+// sockets: what is left is the servers' own CPU per request (request building
+// and the recorder, alike for all three, included), which is far steadier on
+// a shared machine than a rate over loopback. ratio_cpu_noop is the no-op
+// handler's CPU per request over the beacon's.
+//
+//	go test -run '^$' -bench ViewBeaconInProcess -benchtime 3s ./internal/http/
+func BenchmarkViewBeaconInProcess(b *testing.B) {
+	var noopCPU, stackCPU float64
+	var srv *banxhttp.Server
+	prod := func(s *banxhttp.Server) {
+		s.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+		reg := metrics.New(metrics.Config{})
+		s.Metrics = reg
+		s.Views = reg.CountViews(s.Views.(metrics.ViewLedger))
+		srv = s
+	}
+	dummy := beacon{views.NewReaderID(), strings.Repeat("x", views.TokenLen), "198.18.0.1"}
+	b.Run("NoopGin", func(b *testing.B) {
+		gin.SetMode(gin.ReleaseMode)
+		e := gin.New()
+		e.POST("/noop", func(c *gin.Context) { c.Status(http.StatusNoContent) })
+		noopCPU = serveInProcess(b, e, "/noop", func(int) beacon { return dummy }, http.StatusNoContent)
+	})
+	b.Run("NoopBanxStack", func(b *testing.B) {
+		startViewServerWith(b, testKey, prod)
+		stackCPU = serveInProcess(b, srv.Handler(), "/api/v1/noop", func(int) beacon { return dummy }, http.StatusNotFound)
+	})
+	b.Run("DurableBeacon", func(b *testing.B) {
+		s := startViewServerWith(b, testKey, prod)
+		s.clock.Run()
+		keys, err := views.NewKeys(testKey)
+		if err != nil {
+			b.Fatal(err)
+		}
+		beacons := make([]beacon, b.N)
+		issued := s.clock.Now().Add(-s.policy.Dwell - time.Second)
+		for i := range beacons {
+			id := views.NewReaderID()
+			tok, _, err := keys.IssueToken(s.article, keys.ReaderHash(id), issued)
+			if err != nil {
+				b.Fatal(err)
+			}
+			beacons[i] = beacon{id, tok, fmt.Sprintf("198.%d.%d.%d", 18+i%2, i/2%256, 1+i/512%254)}
+		}
+		cpu := serveInProcess(b, srv.Handler(), "/api/v1/views", func(i int) beacon { return beacons[i] }, http.StatusCreated)
+		if noopCPU > 0 {
+			b.ReportMetric(noopCPU/cpu, "ratio_cpu_noop")
+		}
+		if stackCPU > 0 {
+			b.ReportMetric(stackCPU/cpu, "ratio_cpu_stack")
+		}
+	})
+}
+
+// beacon is one reader's beacon: cookie id, token and address.
+type beacon struct{ id, token, addr string }
+
+// serveInProcess sends b.N requests to h and reports and returns the CPU
+// per request.
+func serveInProcess(b *testing.B, h http.Handler, path string, beaconAt func(i int) beacon, want int) float64 {
+	var next atomic.Int64
+	b.SetParallelism(128)
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			bc := beaconAt(int(next.Add(1) - 1))
+			req := httptest.NewRequest("POST", path, strings.NewReader(bc.token))
+			req.RemoteAddr = "127.0.0.1:40000"
+			req.Header.Set("Content-Type", "text/plain;charset=UTF-8")
+			req.Header.Set("User-Agent", firefox)
+			req.Header.Set("Cookie", "banx_reader="+bc.id)
+			req.Header.Set("X-Forwarded-For", bc.addr)
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			if w.Code != want {
+				b.Errorf("status %d %s, want %d", w.Code, w.Body, want)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	cpu := float64((cpuTime() - cpu0).Microseconds()) / float64(b.N)
+	b.ReportMetric(cpu, "cpu-us/op")
+	return cpu
 }
 
 // drive sends b.N requests from benchClients*GOMAXPROCS concurrent clients over
