@@ -340,9 +340,15 @@ func httpCatalogue(f *badInputFixture) []httpCase {
 
 		// Pages (HTML): the reason is in the page.
 		{"Page/ErrArticleID", get("/a/abc"), 404, "", "article &#34;abc&#34; does not exist"},
-		{"Page/ErrArticleUnknown", get("/a/999999"), 404, "", "Not found"},
-		{"Page/ErrAuthor", get("/author/" + homoglyph(me)), 400, "", "address"},
-		{"Page/ErrCategory", get("/category/" + sqlQuote), 404, "", "Not found"},
+		{"Page/ErrArticleUnknown", get("/a/999999"), 404, "", "find article: not found"},
+		{"Page/ErrAuthor", get("/author/" + homoglyph(me)), 400, "", "is not an XRPL classic address"},
+		{"Page/ErrTagHuge", get("/tag/" + huge[:3000]), 400, "", "a tag has 1 to 32 characters"},
+		{"Page/ErrSlugTraversal", get("/a/" + art + "/..%2F..%2Fadmin"), 404, "not_found", "no route for GET /a/" + art + "/../../admin"},
+		{"Page/ErrHomePage", get("/?page=-1"), 400, "", "page must be a number from 1 to 1000, got &#34;-1&#34;"},
+		{"Page/ErrHomePageHuge", get("/?page=99999999999999999999"), 400, "", "page must be a number from 1 to 1000"},
+		{"Page/ErrAuthorSQL", get("/author/" + me + "%27%20OR%201=1"), 400, "", "is not an XRPL classic address"},
+		{"Page/ErrVerifyQuery", get("/verify?tx=" + someTxHash + "&cid=" + rtlOverride), 400, "", `expected cid &#34;\u202e&#34; is malformed`},
+		{"Page/ErrCategory", get("/category/" + sqlQuote), 404, "", "there is no category &#34;&#39; OR &#39;1&#39;=&#39;1&#39; --&#34;"},
 		{"Page/ErrStaticTraversal", get("/static/..%2F..%2Fgo.mod"), 404, "not_found", "no route for GET /static/../../go.mod"},
 		{"Page/ErrStaticDotDot", get("/static/%2e%2e"), 404, "not_found", "no route for GET /static/.."},
 		{"Page/ErrVerifyTx", get("/verify/zz"), 400, "", "transaction hash &#34;ZZ&#34; is not 64 hexadecimal characters"},
