@@ -71,7 +71,24 @@ type versionRow struct {
 	VerifyURL          string
 }
 
-// handleArticlePage shows the newest published version of an article.
+// articleState is an article and its versions as one read saw them; it is
+// shared by the requests whose reads were merged and must not be modified.
+type articleState struct {
+	a        *banx.Article
+	versions []publish.VersionView
+}
+
+// authorPublished is an author's published article count and first
+// publication, as one read saw them.
+type authorPublished struct {
+	articles int
+	first    time.Time
+}
+
+// handleArticlePage shows the newest published version of an article. Under
+// load many readers ask for the same article at once: their reads of the
+// article and of its author's history are merged (freshGroup), each still
+// seeing every change committed before its request.
 func (s *Server) handleArticlePage(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
@@ -79,7 +96,11 @@ func (s *Server) handleArticlePage(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	a, versions, err := s.Publish.Article(ctx, id)
+	art, err := s.articles.do(ctx, strconv.FormatInt(id, 10), func(ctx context.Context) (articleState, error) {
+		a, versions, err := s.Publish.Article(ctx, id)
+		return articleState{a, versions}, err
+	})
+	a, versions := art.a, art.versions
 	if err != nil {
 		s.pageError(c, err)
 		return
@@ -188,11 +209,14 @@ func signatureValid(r anchor.Report, mode banx.AnchorMode) bool {
 // is asked for the whole ledger's counts each time.
 func (s *Server) authorHistory(ctx context.Context, author string, articleID int64) (h level.History, articleViews int64, known bool) {
 	if ap, ok := s.Site.ViewCounts.(authorPublishedReader); ok {
-		n, first, err := ap.AuthorPublished(ctx, author)
+		p, err := s.published.do(ctx, author, func(ctx context.Context) (authorPublished, error) {
+			n, first, err := ap.AuthorPublished(ctx, author)
+			return authorPublished{n, first}, err
+		})
 		if err != nil {
 			s.Logger.Warn("author history", "author", author, "err", err)
 		}
-		h.AnchoredArticles, h.FirstPublished = n, first
+		h.AnchoredArticles, h.FirstPublished = p.articles, p.first
 	} else {
 		h = s.listAuthorHistory(ctx, author)
 	}

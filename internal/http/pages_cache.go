@@ -219,91 +219,144 @@ type authorPublishedReader interface {
 	AuthorPublished(ctx context.Context, author string) (int, time.Time, error)
 }
 
+// freshGroup merges concurrent reads of one key without serving anyone a
+// stale answer: a caller never joins a read already under way (it may have
+// started before the caller's own write committed); it waits for the next
+// read, which every caller arriving meanwhile shares. So per key at most one
+// read runs and one waits, however many callers, and each caller gets a value
+// read after it asked. A read runs apart from the callers' requests (one
+// leaving does not cancel it for the others), bounded by freshTimeout. Its
+// zero value is ready.
+type freshGroup[T any] struct {
+	mu    sync.Mutex
+	keys  map[string]*freshKey[T]
+	reads int // reads started, for tests
+}
+
+type freshKey[T any] struct{ running, next *freshRound[T] }
+
+// freshRound is one read; done closes when v and err are set.
+type freshRound[T any] struct {
+	read    func(context.Context) (T, error)
+	done    chan struct{}
+	v       T
+	err     error
+	waiters int // callers waiting on it, for tests
+}
+
+// freshTimeout bounds one shared read.
+const freshTimeout = 10 * time.Second
+
+// do returns read's result for key, from a read that started after do was
+// called.
+func (g *freshGroup[T]) do(ctx context.Context, key string, read func(context.Context) (T, error)) (T, error) {
+	g.mu.Lock()
+	if g.keys == nil {
+		g.keys = map[string]*freshKey[T]{}
+	}
+	k := g.keys[key]
+	if k == nil {
+		k = &freshKey[T]{}
+		g.keys[key] = k
+	}
+	r := k.next
+	if r == nil {
+		r = &freshRound[T]{read: read, done: make(chan struct{})}
+		if k.running == nil {
+			k.running = r
+			go g.run(key, k, r)
+		} else {
+			k.next = r
+		}
+	}
+	r.waiters++
+	g.mu.Unlock()
+	select {
+	case <-r.done:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, banx.Wrap(banx.EUNAVAILABLE, ctx.Err(), "read %s", key)
+	}
+}
+
+// run performs round r, then the round queued behind it, until none waits.
+func (g *freshGroup[T]) run(key string, k *freshKey[T], r *freshRound[T]) {
+	for r != nil {
+		g.mu.Lock()
+		g.reads++
+		g.mu.Unlock()
+		r.v, r.err = readRecovered(r.read)
+		close(r.done)
+		g.mu.Lock()
+		r, k.running, k.next = k.next, k.next, nil
+		if r == nil {
+			delete(g.keys, key)
+		}
+		g.mu.Unlock()
+	}
+}
+
+// readRecovered runs read under freshTimeout and turns a panic into an
+// internal error: the read runs outside any request, where the server's
+// panic recovery cannot reach it.
+func readRecovered[T any](read func(context.Context) (T, error)) (v T, err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), freshTimeout)
+	defer cancel()
+	defer func() {
+		if p := recover(); p != nil {
+			err = banx.Errorf(banx.EINTERNAL, "panic in a shared read: %v", p)
+		}
+	}()
+	return read(ctx)
+}
+
 // viewTally keeps the counted views per author and per article, adding only
 // the view ledger's new rows on each refresh: the ledger is append-only, so a
-// total once counted never needs to be counted again. Its zero value is ready.
-//
-// A reader must see every view counted before its request began, so a request
-// never reuses a refresh that had already started: it waits for the next one.
-// Requests that arrive while a refresh runs all share that next one, so under
-// any load at most one refresh runs and one waits, and each reads only the
-// rows committed since the previous.
+// total once counted never needs to be counted again. Refreshes go through a
+// freshGroup, so every request sees the views counted before it began and
+// under any load one refresh runs at a time. Its zero value is ready.
 type viewTally struct {
+	refreshes freshGroup[struct{}]
+
 	mu        sync.Mutex
 	last      int64 // the ledger id up to which the totals are complete
 	byAuthor  map[string]int64
 	byArticle map[int64]int64
-	running   *tallyRound
-	next      *tallyRound
-	rounds    int // refreshes run, for tests
 }
-
-// tallyRound is one refresh; done closes when err is set.
-type tallyRound struct {
-	done    chan struct{}
-	err     error
-	waiters int // requests waiting on it, for tests
-}
-
-// tallyTimeout bounds one refresh, which runs apart from any request.
-const tallyTimeout = 10 * time.Second
 
 // counts returns the counted views of author and of article, complete up to
 // at least the moment counts was called.
 func (t *viewTally) counts(ctx context.Context, read countedViewsReader, author string, article int64) (authorViews, articleViews int64, err error) {
-	t.mu.Lock()
-	r := t.next
-	if r == nil {
-		r = &tallyRound{done: make(chan struct{})}
-		if t.running == nil {
-			t.running = r
-			go t.refresh(read, r)
-		} else {
-			t.next = r
-		}
-	}
-	r.waiters++
-	t.mu.Unlock()
-	select {
-	case <-r.done:
-	case <-ctx.Done():
-		return 0, 0, banx.Wrap(banx.EUNAVAILABLE, ctx.Err(), "count views")
-	}
-	if r.err != nil {
-		return 0, 0, r.err
+	if _, err := t.refreshes.do(ctx, "", func(ctx context.Context) (struct{}, error) { return struct{}{}, t.refresh(ctx, read) }); err != nil {
+		return 0, 0, err
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.byAuthor[author], t.byArticle[article], nil
 }
 
-// refresh runs round r, then whichever round requests queued meanwhile, until
-// none is waiting.
-func (t *viewTally) refresh(read countedViewsReader, r *tallyRound) {
-	for r != nil {
-		t.mu.Lock()
-		after := t.last
-		t.rounds++
-		t.mu.Unlock()
-		ctx, cancel := context.WithTimeout(context.Background(), tallyTimeout)
-		rows, last, err := read.CountedViewsAfter(ctx, after)
-		cancel()
-		t.mu.Lock()
-		if err == nil {
-			if t.byAuthor == nil {
-				t.byAuthor, t.byArticle = map[string]int64{}, map[int64]int64{}
-			}
-			for _, v := range rows {
-				t.byAuthor[v.Author] += v.Views
-				t.byArticle[v.ArticleID] += v.Views
-			}
-			t.last = max(t.last, last)
-		}
-		r.err = err
-		close(r.done)
-		r, t.running, t.next = t.next, t.next, nil
-		t.mu.Unlock()
+// refresh adds the rows committed since the last refresh; the freshGroup runs
+// one at a time.
+func (t *viewTally) refresh(ctx context.Context, read countedViewsReader) error {
+	t.mu.Lock()
+	after := t.last
+	t.mu.Unlock()
+	rows, last, err := read.CountedViewsAfter(ctx, after)
+	if err != nil {
+		return err
 	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.byAuthor == nil {
+		t.byAuthor, t.byArticle = map[string]int64{}, map[int64]int64{}
+	}
+	for _, v := range rows {
+		t.byAuthor[v.Author] += v.Views
+		t.byArticle[v.ArticleID] += v.Views
+	}
+	t.last = max(t.last, last)
+	return nil
 }
 
 // Bounds of the rendered article page cache. The key includes the Host the

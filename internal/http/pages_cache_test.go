@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"html/template"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
+	"github.com/banxmedia/banx/internal/banx"
 	"github.com/banxmedia/banx/internal/level"
 	"github.com/banxmedia/banx/internal/reward"
 )
@@ -184,10 +186,11 @@ func TestViewTally(t *testing.T) {
 		m.add("rA", 1)
 		first := make(chan error, 1)
 		go func() { _, _, err := tally.counts(ctx, m, "rA", 1); first <- err }()
+		g := &tally.refreshes
 		for running := false; !running; {
-			tally.mu.Lock()
-			running = tally.running != nil
-			tally.mu.Unlock()
+			g.mu.Lock()
+			running = g.keys[""] != nil && g.keys[""].running != nil
+			g.mu.Unlock()
 		}
 		var wg sync.WaitGroup
 		for range 50 {
@@ -198,9 +201,9 @@ func TestViewTally(t *testing.T) {
 			})
 		}
 		for queued := false; !queued; {
-			tally.mu.Lock()
-			queued = tally.next != nil && tally.next.waiters == 50
-			tally.mu.Unlock()
+			g.mu.Lock()
+			queued = g.keys[""].next != nil && g.keys[""].next.waiters == 50
+			g.mu.Unlock()
 		}
 		m.mu.Lock()
 		close(m.gate)
@@ -277,6 +280,63 @@ func TestPageCache(t *testing.T) {
 		}
 		if k, _ := articlePageKey("v2", p); k == base {
 			t.Error("another version kept the key")
+		}
+	})
+}
+
+// TestFreshGroup checks what the tally test does not: keys are independent,
+// a caller that leaves does not cancel the shared read, a panic in a read is
+// an error, and finished keys are forgotten.
+func TestFreshGroup(t *testing.T) {
+	ctx := context.Background()
+	t.Run("OKKeysApart", func(t *testing.T) {
+		var g freshGroup[string]
+		for _, k := range []string{"a", "b"} {
+			if v, err := g.do(ctx, k, func(context.Context) (string, error) { return k, nil }); err != nil || v != k {
+				t.Fatalf("key %s: %q, %v", k, v, err)
+			}
+		}
+		for left := 1; left > 0; { // a key is forgotten just after its answer
+			g.mu.Lock()
+			reads := g.reads
+			left = len(g.keys)
+			g.mu.Unlock()
+			if reads != 2 {
+				t.Fatalf("%d reads for two keys, want 2", reads)
+			}
+		}
+	})
+	t.Run("OKLeaverDoesNotCancel", func(t *testing.T) {
+		var g freshGroup[string]
+		release := make(chan struct{})
+		read := func(ctx context.Context) (string, error) {
+			<-release
+			return "v", ctx.Err()
+		}
+		gone, cancel := context.WithCancel(ctx)
+		left := make(chan error, 1)
+		go func() { _, err := g.do(gone, "k", read); left <- err }()
+		for started := false; !started; {
+			g.mu.Lock()
+			started = g.keys["k"] != nil
+			g.mu.Unlock()
+		}
+		stayed := make(chan string, 1)
+		go func() { v, _ := g.do(ctx, "k", read); stayed <- v }()
+		cancel()
+		if err := <-left; banx.ErrorCode(err) != banx.EUNAVAILABLE {
+			t.Fatalf("the caller that left got %v, want EUNAVAILABLE", err)
+		}
+		close(release)
+		if v := <-stayed; v != "v" {
+			t.Fatalf("the caller that stayed got %q, want v", v)
+		}
+	})
+	t.Run("ErrPanic", func(t *testing.T) {
+		var g freshGroup[int]
+		_, err := g.do(ctx, "k", func(context.Context) (int, error) { panic("boom") })
+		if banx.ErrorCode(err) != banx.EINTERNAL || !strings.Contains(err.Error(), "boom") {
+			t.Fatalf("err = %v, want EINTERNAL naming the panic", err)
 		}
 	})
 }

@@ -88,12 +88,14 @@ type Server struct {
 	// nil leaves the pages out. Its pages need Publish.
 	Site *Site
 
-	ops    operatorSessions // signed-in operator browsers (pages_operator.go)
-	tally  viewTally        // counted views per author and article (pages_cache.go)
-	pages  pageCache        // rendered article pages (pages_cache.go)
-	ln     net.Listener
-	server *http.Server
-	engine *gin.Engine
+	ops       operatorSessions            // signed-in operator browsers (pages_operator.go)
+	tally     viewTally                   // counted views per author and article (pages_cache.go)
+	pages     pageCache                   // rendered article pages (pages_cache.go)
+	articles  freshGroup[articleState]    // concurrent reads of one article, merged (pages_cache.go)
+	published freshGroup[authorPublished] // concurrent reads of one author's articles, merged
+	ln        net.Listener
+	server    *http.Server
+	engine    *gin.Engine
 }
 
 // Open builds the routes, starts listening and serves in the background.

@@ -129,6 +129,7 @@ type report struct {
 	status                       map[int]int
 	failed                       map[string]int
 	rssBefore, rssAfter, rssPeak int64
+	cpu                          time.Duration // server CPU time during the run
 }
 
 // load runs conns readers against s for d and merges what they saw.
@@ -193,6 +194,10 @@ func (r *report) print(w io.Writer) {
 	}
 	if r.rssBefore > 0 {
 		fmt.Fprintf(w, "server RSS before %s, after %s, peak %s\n", mib(r.rssBefore), mib(r.rssAfter), mib(r.rssPeak))
+	}
+	if n := len(all); r.cpu > 0 && n > 0 {
+		fmt.Fprintf(w, "server CPU %s in %s (%.2f cores), %s per request\n", r.cpu.Round(10*time.Millisecond),
+			r.elapsed.Round(time.Millisecond), r.cpu.Seconds()/r.elapsed.Seconds(), (r.cpu / time.Duration(n)).Round(time.Microsecond))
 	}
 }
 

@@ -74,12 +74,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		defer target.stop(c.keep, out)
 	}
 	fmt.Fprintf(out, "target   %s, article %d\nload     %d readers for %s\n", target.url, target.article, c.conns, c.duration)
-	rssBefore := target.rss()
+	rssBefore, cpuBefore := target.rss(), target.cpu()
 	rep, err := load(ctx, target, c.conns, c.duration)
 	if err != nil {
 		return err
 	}
 	rep.rssBefore, rep.rssAfter, rep.rssPeak = rssBefore, target.rss(), target.peakRSS()
+	rep.cpu = target.cpu() - cpuBefore
 	rep.print(out)
 	if target.token != "" {
 		target.printMetrics(ctx, out)
