@@ -96,6 +96,7 @@ func httpCatalogue(f *badInputFixture) []httpCase {
 		{"IPFS/ErrRTLOverride", get("/ipfs/" + rtlOverride + unknownCID), 400, "invalid", `malformed CID "\u202e` + unknownCID + `"`},
 		{"IPFS/ErrNUL", get("/ipfs/" + unknownCID + "%00"), 400, "invalid", `malformed CID "` + unknownCID + `\x00": invalid cid: illegal base32 data`},
 		{"IPFS/ErrHuge", get("/ipfs/" + huge[:6000]), 400, "invalid", `malformed CID "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA…": invalid cid`},
+		{"IPFS/ErrHugeNonASCII", get("/ipfs/a" + strings.Repeat("é", 100)), 400, "invalid", `malformed CID "a` + strings.Repeat("é", 49) + `…"`},
 		{"IPFS/ErrUnknown", get("/ipfs/" + unknownCID), 404, "not_found", "block " + unknownCID + " not found"},
 		{"IPFS/ErrHeadMalformed", request{method: "HEAD", path: "/ipfs/xyz"}, 400, "", ""},
 		{"IPFS/ErrMethod", request{method: "DELETE", path: "/ipfs/" + unknownCID}, 405, "method_not_allowed", "method DELETE is not allowed on /ipfs/"},

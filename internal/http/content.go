@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/banxmedia/banx/internal/banx"
 	"github.com/gin-gonic/gin"
@@ -115,9 +116,15 @@ func looksLikeJSON(head []byte) bool {
 	return true
 }
 
+// truncate shortens s to at most n bytes for an error message, cutting at
+// the start of a character so the message stays valid UTF-8 (a cut through
+// a multi-byte character would reach the client as U+FFFD).
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }
