@@ -186,27 +186,51 @@ func (e *Executor) Run(ctx context.Context, epoch uint64) ([]Payout, error) {
 	// through it: the tracker follows them without reading every row back
 	// after each batch.
 	tr := newTracker(all)
+	var signed []Payout
 	for {
-		pending := tr.next(batch)
-		if len(pending) == 0 {
-			all, err = e.Store.Payouts(ctx, epoch)
-			if err != nil {
+		if signed == nil {
+			pending := tr.next(batch)
+			if len(pending) == 0 {
+				all, err = e.Store.Payouts(ctx, epoch)
+				if err != nil {
+					return nil, err
+				}
+				e.report(epoch, all)
+				return all, nil
+			}
+			if signed, err = e.sign(ctx, rec, pending); err != nil {
 				return nil, err
 			}
-			e.report(epoch, all)
-			return all, nil
-		}
-		signed, err := e.sign(ctx, rec, pending)
-		if err != nil {
-			return nil, err
 		}
 		live, err := e.submit(ctx, signed, tr)
 		if err != nil {
 			return nil, err
 		}
-		if err := e.settle(ctx, epoch, live, true, tr); err != nil {
+		// The next batch is signed (and committed) while this one settles:
+		// the open ledger already holds this batch, so the account's next
+		// sequence number is known. Its payments are in flight from their
+		// commit on, like any signed payment, whatever happens to this batch.
+		signed = nil
+		var next []Payout
+		var signErr error
+		done := make(chan struct{})
+		if pending := tr.next(batch); len(pending) > 0 {
+			go func() {
+				defer close(done)
+				next, signErr = e.sign(ctx, rec, pending)
+			}()
+		} else {
+			close(done)
+		}
+		err = e.settle(ctx, epoch, live, true, tr)
+		<-done
+		if err != nil {
 			return nil, err
 		}
+		if signErr != nil {
+			return nil, signErr
+		}
+		signed = next
 	}
 }
 
