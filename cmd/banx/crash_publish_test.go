@@ -19,7 +19,8 @@ import (
 )
 
 // EnvCrashTrials sets how many times TestCrashPublish kills `banx serve`
-// (default defaultCrashTrials); `make crash` runs the long version.
+// (default defaultCrashTrials). The long version: BANX_CRASH_TRIALS=50 make test,
+// or go test -tags sqlite_fts5 ./cmd/banx -run TestCrashPublish with it set.
 const EnvCrashTrials = "BANX_CRASH_TRIALS"
 
 const defaultCrashTrials = 6

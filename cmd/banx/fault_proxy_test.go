@@ -3,7 +3,6 @@
 package main
 
 import (
-	"io"
 	"net"
 	"sync"
 	"testing"
@@ -21,6 +20,7 @@ type faultProxy struct {
 	mu    sync.Mutex
 	ln    net.Listener
 	delay time.Duration
+	wake  chan struct{} // closed by cut and restore: held chunks go at once
 	conns map[net.Conn]bool
 	wg    sync.WaitGroup
 }
@@ -29,7 +29,7 @@ type faultProxy struct {
 // the test ends.
 func startFaultProxy(t *testing.T, target string) *faultProxy {
 	t.Helper()
-	p := &faultProxy{t: t, target: target, conns: map[net.Conn]bool{}}
+	p := &faultProxy{t: t, target: target, conns: map[net.Conn]bool{}, wake: make(chan struct{})}
 	p.listen("127.0.0.1:0")
 	t.Cleanup(func() {
 		p.cut()
@@ -83,19 +83,19 @@ func (p *faultProxy) pipe(dst, src net.Conn) {
 		n, err := src.Read(buf)
 		if n > 0 {
 			p.mu.Lock()
-			d := p.delay
+			d, wake := p.delay, p.wake
 			p.mu.Unlock()
 			if d > 0 {
-				time.Sleep(d)
+				select {
+				case <-time.After(d):
+				case <-wake:
+				}
 			}
 			if _, werr := dst.Write(buf[:n]); werr != nil {
 				return
 			}
 		}
 		if err != nil {
-			if err != io.EOF {
-				return
-			}
 			return
 		}
 	}
@@ -106,6 +106,7 @@ func (p *faultProxy) pipe(dst, src net.Conn) {
 func (p *faultProxy) cut() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.release()
 	if p.ln != nil {
 		p.ln.Close()
 		p.ln = nil
@@ -123,6 +124,7 @@ func (p *faultProxy) restore() {
 	p.mu.Lock()
 	cut, addr := p.ln == nil, p.addr
 	p.delay = 0
+	p.release()
 	p.mu.Unlock()
 	if cut {
 		p.listen(addr)
@@ -134,4 +136,10 @@ func (p *faultProxy) slow(d time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.delay = d
+}
+
+// release lets every held chunk go; the caller holds mu.
+func (p *faultProxy) release() {
+	close(p.wake)
+	p.wake = make(chan struct{})
 }
