@@ -3,6 +3,7 @@ package http
 import (
 	"context"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"time"
@@ -101,6 +102,9 @@ func (s *Server) handleCreateDraft(c *gin.Context) {
 			return
 		}
 		articleID = id
+	}
+	if !s.jsonBody(c, "a draft is a JSON manifest") {
+		return
 	}
 	body, err := io.ReadAll(c.Request.Body)
 	if err != nil {
@@ -201,6 +205,23 @@ func (s *Server) handleSubmitDraft(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusAccepted, versionOf(d, nil))
+}
+
+// jsonBody refuses, with 415, a body that says it is anything but JSON. A
+// client that names no type is taken at its word that it sends JSON; a
+// browser always names one, and the types a page may send to another site
+// without asking first (text/plain, forms) are exactly those refused here.
+func (s *Server) jsonBody(c *gin.Context, what string) bool {
+	ct := c.GetHeader("Content-Type")
+	if ct == "" {
+		return true
+	}
+	if mt, _, err := mime.ParseMediaType(ct); err == nil && mt == "application/json" {
+		return true
+	}
+	c.AbortWithStatusJSON(http.StatusUnsupportedMediaType, errorBody{Error: errorDetail{Code: "unsupported_media_type",
+		Message: what + ": send Content-Type: application/json, not " + strconv.Quote(truncate(ct, 80)), RequestID: requestIDOf(c)}})
+	return false
 }
 
 // idParam reads a positive integer path parameter.
