@@ -201,8 +201,20 @@ func BenchmarkPayout10k(b *testing.B) {
 }
 
 // benchProfile starts a CPU profile into BANX_BENCH_CPUPROFILE, if set, and
-// returns what stops it.
+// returns what stops it. BANX_BENCH_MEMPROFILE=file writes the allocations
+// profile at the start (file.base) and the end of the run: compare them with
+// `go tool pprof -sample_index=alloc_space -base file.base test.bin file`.
 func benchProfile(b *testing.B) (stop func()) {
+	if mem := os.Getenv("BANX_BENCH_MEMPROFILE"); mem != "" {
+		writeAllocs(b, mem+".base")
+		defer func() {
+			inner := stop
+			stop = func() {
+				inner()
+				writeAllocs(b, mem)
+			}
+		}()
+	}
 	path := os.Getenv("BANX_BENCH_CPUPROFILE")
 	if path == "" {
 		return func() {}
@@ -217,6 +229,17 @@ func benchProfile(b *testing.B) (stop func()) {
 	return func() {
 		pprof.StopCPUProfile()
 		f.Close()
+	}
+}
+
+func writeAllocs(b *testing.B, path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		b.Fatal(err)
 	}
 }
 

@@ -166,7 +166,7 @@ func readSubmitAnswer(br *bufio.Reader, nodeURL string) (submitAnswer, error) {
 	if err != nil {
 		return submitAnswer{}, err
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxPipelineBody+1))
+	body, err := readBody(resp, maxPipelineBody)
 	resp.Body.Close()
 	if err != nil {
 		return submitAnswer{}, err

@@ -78,7 +78,7 @@ func (t *rpcTransport) do(ctx context.Context, req request) (json.RawMessage, er
 		return nil, unreachable(t.url, req.Method(), err)
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseSize+1))
+	b, err := readBody(resp, maxResponseSize)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -153,6 +153,19 @@ func (t *wsTransport) connect() error {
 		return err
 	}
 	return nil
+}
+
+// readBody reads an answer's body, at most limit+1 bytes, into one buffer
+// sized by Content-Length when the server sent it.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	if n := resp.ContentLength; n > 0 && n <= limit {
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, limit+1))
 }
 
 func (t *wsTransport) do(ctx context.Context, req request) (json.RawMessage, error) {
