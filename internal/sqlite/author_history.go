@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/banxmedia/banx/internal/reward"
@@ -43,8 +44,16 @@ func (db *DB) CountedViewsAfter(ctx context.Context, after int64) (rows []reward
 	if last <= after {
 		return nil, after, nil
 	}
-	rs, err := db.read.QueryContext(ctx, `SELECT author, article_id, COUNT(*) FROM views
-		WHERE id > ? AND id <= ? AND +counted = 1 GROUP BY author, article_id`, after, last)
+	var rs *sql.Rows
+	if after == 0 {
+		// The first count covers the whole ledger, where the counted index
+		// visits only the counted rows, usually a small part of all decisions.
+		rs, err = db.read.QueryContext(ctx, `SELECT author, article_id, COUNT(*) FROM views
+			WHERE counted = 1 AND id <= ? GROUP BY author, article_id`, last)
+	} else {
+		rs, err = db.read.QueryContext(ctx, `SELECT author, article_id, COUNT(*) FROM views
+			WHERE id > ? AND id <= ? AND +counted = 1 GROUP BY author, article_id`, after, last)
+	}
 	if err != nil {
 		return nil, 0, translate(err, "read counted views")
 	}

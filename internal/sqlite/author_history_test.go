@@ -86,25 +86,36 @@ func TestCountedViewsAfter(t *testing.T) {
 			t.Fatalf("incremental totals %v, full count %v", totals, want)
 		}
 	})
-	t.Run("OKRowidRange", func(t *testing.T) {
-		raw := rawDB(t, db.Path)
-		rows, err := raw.Query(`EXPLAIN QUERY PLAN SELECT author, article_id, COUNT(*) FROM views
-			WHERE id > 1 AND id <= 2 AND +counted = 1 GROUP BY author, article_id`)
+	plan := func(t *testing.T, query string) string {
+		t.Helper()
+		rows, err := rawDB(t, db.Path).Query("EXPLAIN QUERY PLAN " + query)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer rows.Close()
-		var plan []string
+		var steps []string
 		for rows.Next() {
 			var id, parent, unused int
 			var detail string
 			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
 				t.Fatal(err)
 			}
-			plan = append(plan, detail)
+			steps = append(steps, detail)
 		}
-		if p := strings.Join(plan, "; "); !strings.Contains(p, "INTEGER PRIMARY KEY (rowid>? AND rowid<?)") {
+		return strings.Join(steps, "; ")
+	}
+	t.Run("OKRowidRange", func(t *testing.T) {
+		p := plan(t, `SELECT author, article_id, COUNT(*) FROM views
+			WHERE id > 1 AND id <= 2 AND +counted = 1 GROUP BY author, article_id`)
+		if !strings.Contains(p, "INTEGER PRIMARY KEY (rowid>? AND rowid<?)") {
 			t.Fatalf("plan %q does not read a rowid range", p)
+		}
+	})
+	t.Run("OKFirstCountByIndex", func(t *testing.T) {
+		p := plan(t, `SELECT author, article_id, COUNT(*) FROM views
+			WHERE counted = 1 AND id <= 2 GROUP BY author, article_id`)
+		if !strings.Contains(p, "views_counted_recorded_at (counted=?") {
+			t.Fatalf("plan %q does not read the counted index", p)
 		}
 	})
 }
