@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"bytes"
+	"crypto/sha512"
 	"encoding/hex"
 	"fmt"
 	"github.com/banxmedia/banx/internal/address"
@@ -10,7 +11,6 @@ import (
 
 	addresscodec "github.com/Peersyst/xrpl-go/address-codec"
 	"github.com/Peersyst/xrpl-go/binary-codec/types"
-	"github.com/Peersyst/xrpl-go/pkg/crypto"
 )
 
 // Hash is a 256-bit XRPL hash: ledger, transaction and ledger-object ids.
@@ -115,17 +115,15 @@ func currencyBytes(code string) ([20]byte, error) {
 	return c, nil
 }
 
-// sha512Half hashes the concatenation of parts.
+// sha512Half hashes the concatenation of parts: the first half of their
+// SHA-512, written part by part instead of copied together first.
 func sha512Half(parts ...[]byte) Hash {
-	var n int
+	d := sha512.New()
 	for _, p := range parts {
-		n += len(p)
+		d.Write(p)
 	}
-	buf := make([]byte, 0, n)
-	for _, p := range parts {
-		buf = append(buf, p...)
-	}
+	var sum [sha512.Size]byte
 	var h Hash
-	copy(h[:], crypto.Sha512Half(buf))
+	copy(h[:], d.Sum(sum[:0]))
 	return h
 }
