@@ -115,7 +115,15 @@ func startFaultProc(t *testing.T, name string, environ map[string]string, args .
 		p.waitErr = p.cmd.Wait()
 		close(p.exited)
 	}()
-	t.Cleanup(func() { p.stop(t) })
+	t.Cleanup(func() {
+		p.stop(t)
+		// Built with -race under make test, the server reports its races
+		// on its own stderr; they are this test's failures.
+		if log := p.errb.String(); strings.Contains(log, "WARNING: DATA RACE") {
+			i := strings.Index(log, "WARNING: DATA RACE")
+			t.Errorf("%s reported a data race:\n%s", name, faultClip(log[i:], 6000))
+		}
+	})
 	return p
 }
 
@@ -203,6 +211,7 @@ type faultNode struct {
 	addr    string
 	dataDir string
 	environ map[string]string
+	args    []string // added to serve's
 	p       *faultProc
 	url     string
 	starts  int
@@ -210,7 +219,8 @@ type faultNode struct {
 }
 
 // newFaultNode prepares a node on dataDir (t.TempDir() when empty) talking to
-// ledgerURL; environ adds settings (BANX_IPFS_API, BANX_ANCHOR_SEED, ...).
+// ledgerURL (its own embedded ledger when empty); environ adds settings
+// (BANX_IPFS_API, BANX_ANCHOR_SEED, ...).
 func newFaultNode(t *testing.T, dataDir, ledgerURL string, environ map[string]string) *faultNode {
 	if dataDir == "" {
 		dataDir = t.TempDir()
@@ -240,7 +250,7 @@ func (n *faultNode) launch() {
 		n.logs = append(n.logs, n.p.errb.String())
 	}
 	n.starts++
-	n.p = startFaultProc(n.t, fmt.Sprintf("banx serve (start %d)", n.starts), n.environ, "serve", "--addr", n.addr)
+	n.p = startFaultProc(n.t, fmt.Sprintf("banx serve (start %d)", n.starts), n.environ, append([]string{"serve", "--addr", n.addr}, n.args...)...)
 }
 
 // kill is kill -9.

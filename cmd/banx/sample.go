@@ -51,32 +51,23 @@ func publishSample(ctx context.Context, pub *publish.Service, store contentStore
 	if err != nil || len(existing) > 0 {
 		return 0, err
 	}
-	cover := sampleCover()
-	cid, err := store.Add(ctx, bytes.NewReader(cover))
-	if err != nil {
-		return 0, err
-	}
 	addr := author.ClassicAddress.String()
-	text := string(contracts.SampleArticleMarkdown)
-	for _, r := range []struct{ pattern, value string }{
-		{`(?m)^author: .*$`, "author: " + addr},
-		{`(?m)^  - cid: .*$`, "  - cid: " + cid},
-		{`(?m)^    mime_type: .*$`, "    mime_type: image/png"},
-		{`(?m)^    size: .*$`, "    size: " + strconv.Itoa(len(cover))},
-	} {
-		text = regexp.MustCompile(r.pattern).ReplaceAllString(text, r.value)
-	}
-	m, err := manifest.ParseMarkdown(bytes.NewReader([]byte(text)))
-	if err != nil {
-		return 0, banx.Wrap(banx.EINTERNAL, err, "sample article")
-	}
-	doc, err := m.Canonical()
+	doc, err := sampleDoc(ctx, store, addr)
 	if err != nil {
 		return 0, err
 	}
 	d, err := pub.CreateDraft(ctx, addr, doc, 0)
+	if banx.ErrorCode(err) == banx.ECONFLICT {
+		// A run killed before the anchor was submitted left this very draft
+		// (nothing is published yet, or we would not be here): anchor it.
+		d, err = resumeSample(ctx, pub, store, addr, doc)
+	}
 	if err != nil {
 		return 0, err
+	}
+	switch d.Detail.Version.Status {
+	case banx.StatusAnchoring, banx.StatusPublished:
+		return d.Detail.Version.ArticleID, nil
 	}
 	id := d.Detail.Version.ID
 	p, err := pub.PrepareSelf(ctx, addr, id)
@@ -95,6 +86,41 @@ func publishSample(ctx context.Context, pub *publish.Service, store contentStore
 		return 0, err
 	}
 	return d.Detail.Version.ArticleID, nil
+}
+
+// sampleDoc stores the sample's cover and returns the sample article's
+// canonical manifest by author: the same bytes on every run.
+func sampleDoc(ctx context.Context, store contentStore, addr string) ([]byte, error) {
+	cover := sampleCover()
+	cid, err := store.Add(ctx, bytes.NewReader(cover))
+	if err != nil {
+		return nil, err
+	}
+	text := string(contracts.SampleArticleMarkdown)
+	for _, r := range []struct{ pattern, value string }{
+		{`(?m)^author: .*$`, "author: " + addr},
+		{`(?m)^  - cid: .*$`, "  - cid: " + cid},
+		{`(?m)^    mime_type: .*$`, "    mime_type: image/png"},
+		{`(?m)^    size: .*$`, "    size: " + strconv.Itoa(len(cover))},
+	} {
+		text = regexp.MustCompile(r.pattern).ReplaceAllString(text, r.value)
+	}
+	m, err := manifest.ParseMarkdown(bytes.NewReader([]byte(text)))
+	if err != nil {
+		return nil, banx.Wrap(banx.EINTERNAL, err, "sample article")
+	}
+	return m.Canonical()
+}
+
+// resumeSample finds the sample's draft from an earlier run by its manifest's
+// CID; adding the same canonical bytes again names them without storing
+// anything new.
+func resumeSample(ctx context.Context, pub *publish.Service, store contentStore, author string, doc []byte) (*publish.Draft, error) {
+	cid, err := store.Add(ctx, bytes.NewReader(doc))
+	if err != nil {
+		return nil, err
+	}
+	return pub.DraftByCID(ctx, author, cid)
 }
 
 // sampleCover draws the sample article's cover: a real PNG, generated rather

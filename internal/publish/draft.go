@@ -99,6 +99,22 @@ func (s *Service) Draft(ctx context.Context, author string, versionID int64) (*D
 	return s.draft(d), nil
 }
 
+// DraftByCID returns author's version whose canonical manifest is stored
+// under cid: how a client that lost the answer to CreateDraft (a crash, a
+// timeout) finds the draft it made, since the same manifest is not stored
+// twice. ENOTFOUND, EFORBIDDEN for another author's.
+func (s *Service) DraftByCID(ctx context.Context, author, cid string) (*Draft, error) {
+	v, err := s.store.FindVersionByCID(ctx, cid)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.ownVersion(ctx, author, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	return s.draft(d), nil
+}
+
 // findPredecessor finds the version an edit replaces: the latest version of
 // one of author's articles, published, anchored by txHash.
 func (s *Service) findPredecessor(ctx context.Context, author, txHash string, articleID int64) (*banx.VersionDetail, error) {

@@ -39,6 +39,7 @@ type Store interface {
 	FindArticle(ctx context.Context, id int64) (*banx.Article, error)
 	FindVersion(ctx context.Context, id int64) (banx.VersionDetail, error)
 	FindVersionByNumber(ctx context.Context, articleID int64, n int) (banx.VersionDetail, error)
+	FindVersionByCID(ctx context.Context, cid string) (*banx.ArticleVersion, error)
 	ListVersionDetails(ctx context.Context, articleID int64) ([]banx.VersionDetail, error)
 	FindLatestVersionsByAnchorTx(ctx context.Context, txHash string) ([]banx.VersionDetail, error)
 	ListPublished(ctx context.Context, author string, limit, offset int) ([]banx.PublishedArticle, error)
