@@ -58,7 +58,7 @@ func (f *badInputFixture) checkCLI(t *testing.T, tc cliCase) {
 	if err == nil {
 		t.Fatalf("banx %q succeeded, want exit %d\nstdout: %.500s", tc.args, tc.exit, stdout.String())
 	}
-	if os.Getenv("BANX_BADINPUT_LOG") != "" {
+	if testing.Verbose() {
 		t.Logf("exit %d: %v", exitCode(err), err)
 	}
 	if exitCode(err) != tc.exit || !strings.Contains(err.Error(), tc.reason) {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 )
@@ -14,7 +13,7 @@ import (
 // refused with a 4xx (or a non-zero exit) and a specific reason, and the
 // database is byte-for-byte the same afterwards: every refusal happens before
 // anything is written. Writes that bad input causes by design are checked
-// apart, table by table (see badInputByDesign).
+// apart, table by table (see byDesign). With -v every refusal is logged.
 func TestBadInput(t *testing.T) {
 	f := newBadInputFixture(t)
 	before := dbDump(t, f.srv.dataDir)
@@ -61,7 +60,7 @@ func (f *badInputFixture) check(t *testing.T, tc httpCase) {
 		return // no body to read the reason from
 	}
 	if tc.code == "" {
-		if os.Getenv("BANX_BADINPUT_LOG") != "" {
+		if testing.Verbose() {
 			t.Logf("%d %s", code, pageText(body))
 		}
 		if !strings.Contains(string(body), tc.reason) {
@@ -75,7 +74,7 @@ func (f *badInputFixture) check(t *testing.T, tc httpCase) {
 	if err := dec.Decode(&e); err != nil {
 		t.Fatalf("not an error body (%v): %.400s", err, body)
 	}
-	if os.Getenv("BANX_BADINPUT_LOG") != "" {
+	if testing.Verbose() {
 		t.Logf("%d %s", code, e)
 	}
 	if e.Error.Code != tc.code || !strings.Contains(e.Error.Message, tc.reason) {
