@@ -161,3 +161,54 @@ func TestDecodeFieldsMatchesCodec(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDecodeFields feeds arbitrary bytes to the fast decoder: whenever it
+// decodes them itself, xrpl-go must decode them too, to the same maps; and
+// whatever it decodes must encode back to what xrpl-go encodes.
+func FuzzDecodeFields(f *testing.F) {
+	gen := GenesisAddress
+	for _, m := range []map[string]any{
+		{"TransactionType": "Payment", "Account": gen, "Destination": gen, "Fee": "12", "Sequence": uint32(3),
+			"Amount": map[string]any{"currency": "BXE", "issuer": gen, "value": "1.5"}, "SigningPubKey": "00",
+			"Memos": []any{map[string]any{"Memo": map[string]any{"MemoData": "ABCD"}}}},
+		{"LedgerEntryType": "DirectoryNode", "Indexes": []string{"13F1A95D7AAB7108D5CE7EEAF504B2894B8C674E6D68499076441C4837282BF8"}, "Owner": gen},
+		{"TransactionResult": "tesSUCCESS", "TransactionIndex": uint32(1), "AffectedNodes": []any{}},
+	} {
+		b, err := encodeFields(m)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d := decoder{b: b}
+		got, ok := d.object()
+		if !ok {
+			return
+		}
+		want, err := safeDecode(b)
+		if err != nil {
+			t.Fatalf("%X: fast decoder read %v, xrpl-go refuses: %v", b, got, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%X:\nfast  %v\ncodec %v", b, got, want)
+		}
+		fast, ok := fastEncode(got, false)
+		if !ok {
+			return
+		}
+		h, err := binarycodec.Encode(got)
+		if err != nil || !hexEqual(h, fast) {
+			t.Fatalf("%v: fast encoding %X, xrpl-go %s %v", got, fast, h, err)
+		}
+	})
+}
+
+func safeDecode(b []byte) (m map[string]any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return binarycodec.Decode(hex.EncodeToString(b))
+}
