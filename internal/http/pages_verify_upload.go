@@ -26,7 +26,9 @@ func (s *Server) handleVerifyBundlePage(c *gin.Context) {
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			s.pageError(c, err)
+			// pageError knows only banx codes: name the limit here, or
+			// the page would be a 500.
+			s.pageError(c, banx.Errorf(banx.ETOOLARGE, "the upload is larger than %d bytes", tooLarge.Limit))
 			return
 		}
 		s.pageError(c, banx.Errorf(banx.EINVALID, "choose a proof bundle file (.proof.json) to upload"))
