@@ -106,6 +106,7 @@ func httpCatalogue(f *badInputFixture) []httpCase {
 		{"Content/ErrWrongToken", post("/api/v1/content", "Bearer 0000000000000000000000000000000000000000000000000000000000000000", []byte("x")), 401, "unauthorized", "not valid"},
 		{"Content/ErrAuthorToken", post("/api/v1/content", "author", []byte("x")), 401, "unauthorized", "not valid"},
 		{"Content/ErrTooLarge", post("/api/v1/content", "operator", make([]byte, 11<<20+1)), 413, "too_large", "larger than 11534336 bytes"},
+		{"Content/ErrTooLargeChunked", request{method: "POST", path: "/api/v1/content", auth: "operator", chunked: true, body: make([]byte, 11<<20+1)}, 413, "too_large", "request body is larger than 11534336 bytes"},
 		{"Content/ErrCrossSite", request{method: "POST", path: "/api/v1/content", header: crossSite, body: []byte("x")}, 403, "forbidden", "cross-origin write refused"},
 		{"Content/ErrForeignOrigin", request{method: "POST", path: "/api/v1/content", header: map[string]string{"Origin": "http://evil.example"}, body: []byte("x")}, 403, "forbidden", "Origin http://evil.example is not this server"},
 		{"Content/ErrMethod", get("/api/v1/content"), 405, "method_not_allowed", "method GET is not allowed on /api/v1/content"},
@@ -172,6 +173,7 @@ func httpCatalogue(f *badInputFixture) []httpCase {
 		{"Drafts/ErrArticleOverflow", post("/api/v1/drafts?article=99999999999999999999", "author", f.draftDoc), 400, "invalid", "article must be a positive integer"},
 		{"Drafts/ErrArticleSQL", post("/api/v1/drafts?article=1%27%20OR%201%3D1", "author", f.draftDoc), 400, "invalid", "article must be a positive integer"},
 		{"Drafts/ErrTooLarge", post("/api/v1/drafts", "author", make([]byte, 12<<20)), 413, "too_large", "larger than"},
+		{"Drafts/ErrTooLargeChunked", request{method: "POST", path: "/api/v1/drafts", auth: "author", contentType: "application/json", chunked: true, body: make([]byte, 12<<20)}, 413, "too_large", "request body is larger than 11534336 bytes"},
 		{"Drafts/ErrCrossSiteCookie", request{method: "POST", path: "/api/v1/drafts", contentType: "application/json", header: map[string]string{"Cookie": "banx_session=" + f.session, "Sec-Fetch-Site": "cross-site"}, body: f.draftDoc}, 403, "forbidden", "cross-origin write refused"},
 
 		// GET /api/v1/drafts/{id}
@@ -282,6 +284,8 @@ func httpCatalogue(f *badInputFixture) []httpCase {
 		{"VerifyTx/ErrBadSHA", get("/api/v1/verify/" + someTxHash + "?sha256=abc"), 400, "invalid", `expected sha256 "abc" is not 64 hexadecimal characters`},
 		{"VerifyBundle/ErrEmpty", post("/api/v1/verify", "", nil), 400, "invalid", "proof bundle: $: malformed JSON: unexpected end of input"},
 		{"VerifyBundle/ErrTooLarge", post("/api/v1/verify", "", []byte(`{"bundle":"`+strings.Repeat("A", 7<<20)+`"}`)), 413, "too_large", "proof bundle: 6291457 bytes, at most 6291456 are allowed"},
+		{"VerifyBundle/ErrTooLargeChunked", request{method: "POST", path: "/api/v1/verify", contentType: "application/json", chunked: true, body: make([]byte, 12<<20)}, 413, "too_large", "proof bundle: 6291457 bytes, at most 6291456 are allowed"},
+		{"Challenge/ErrTooLargeChunked", request{method: "POST", path: "/api/v1/auth/challenge", contentType: "application/json", chunked: true, body: make([]byte, 12<<20)}, 413, "too_large", "request body is larger than 11534336 bytes"},
 		{"VerifyBundle/ErrUnknownVersion", post("/api/v1/verify", "", []byte(`{"bundle":"banx.proof/9"}`)), 400, "invalid", `proof bundle: bundle "banx.proof/9" is not a version this reader knows`},
 		{"VerifyBundle/ErrWrongType", post("/api/v1/verify", "", []byte(`{"bundle":1}`)), 400, "invalid", "proof bundle: cannot unmarshal number into Go struct field bundleJSON.bundle of type string"},
 		{"VerifyBundle/ErrDeep", post("/api/v1/verify", "", deepJSON("bundle", 20000)), 400, "invalid", "proof bundle: $.bundle[0][0]: nested deeper than 3 levels"},
@@ -359,6 +363,8 @@ func httpCatalogue(f *badInputFixture) []httpCase {
 		{"Page/ErrVerifyTx", get("/verify/zz"), 400, "", "transaction hash &#34;ZZ&#34; is not 64 hexadecimal characters"},
 		{"Page/ErrVerifyUploadNoFile", request{method: "POST", path: "/verify", contentType: "application/x-www-form-urlencoded", body: []byte("bundle=x")}, 400, "", "choose a proof bundle file"},
 		{"Page/ErrVerifyUploadGarbage", request{method: "POST", path: "/verify", contentType: multipartType, body: multipartBundle("{]")}, 400, "", "proof bundle: $: malformed JSON"},
+		{"Page/ErrVerifyUploadTooLarge", request{method: "POST", path: "/verify", contentType: multipartType, chunked: true, body: multipartBundle(strings.Repeat("{", 12<<20))}, 413, "", "larger than 11534336 bytes"},
+		{"Page/ErrVerifyUploadBundleTooLarge", request{method: "POST", path: "/verify", contentType: multipartType, body: multipartBundle(strings.Repeat(" ", 7<<20))}, 413, "", "a proof bundle has at most 6291456 bytes"},
 		{"Page/ErrOperatorLogin", request{method: "POST", path: "/operator/login", contentType: "application/x-www-form-urlencoded", header: sameOrigin, body: []byte("token=" + homoglyph(f.srv.token))}, 401, "", "That operator token is not valid."},
 		{"Page/ErrOperatorLoginCrossSite", request{method: "POST", path: "/operator/login", contentType: "application/x-www-form-urlencoded", header: map[string]string{"Origin": "http://evil.example"}, body: []byte("token=" + f.srv.token)}, 403, "", "cross-origin requests are refused"},
 		{"Page/ErrOperatorLogoutCrossSite", request{method: "POST", path: "/operator/logout", contentType: "application/x-www-form-urlencoded", header: map[string]string{"Origin": "null"}}, 403, "", "cross-origin requests are refused"},

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -157,12 +158,17 @@ type request struct {
 	contentType  string
 	header       map[string]string
 	body         []byte
+	chunked      bool // send the body without a Content-Length, as a stream of chunks
 }
 
 // send sends r to the fixture's server and returns the status and body.
 func (f *badInputFixture) send(t *testing.T, r request) (int, []byte, http.Header) {
 	t.Helper()
-	req, err := http.NewRequest(r.method, f.srv.url+r.path, bytes.NewReader(r.body))
+	var body io.Reader = bytes.NewReader(r.body)
+	if r.chunked {
+		body = io.MultiReader(body) // hides the length: the client streams chunks
+	}
+	req, err := http.NewRequest(r.method, f.srv.url+r.path, body)
 	if err != nil {
 		t.Fatalf("build %s %q: %v", r.method, r.path, err)
 	}
