@@ -86,14 +86,30 @@ type crashAuthor struct {
 // every version accepted for anchoring got published, and, from the ledger
 // itself, that no version was anchored twice.
 func TestCrashPublish(t *testing.T) {
-	trials := defaultCrashTrials
-	if v := os.Getenv(EnvCrashTrials); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			t.Fatalf("%s=%q: want a positive number of trials", EnvCrashTrials, v)
-		}
-		trials = n
+	runCrashTrials(t, crashOptions{trials: crashTrials(t, defaultCrashTrials), closeEvery: time.Second})
+}
+
+// crashOptions shape a series of crash trials.
+type crashOptions struct {
+	trials     int
+	closeEvery time.Duration // the ledger's close interval
+}
+
+// crashTrials is the number of trials: def, or $BANX_CRASH_TRIALS.
+func crashTrials(t *testing.T, def int) int {
+	v := os.Getenv(EnvCrashTrials)
+	if v == "" {
+		return def
 	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		t.Fatalf("%s=%q: want a positive number of trials", EnvCrashTrials, v)
+	}
+	return n
+}
+
+func runCrashTrials(t *testing.T, o crashOptions) {
+	trials := o.trials
 	seed := uint64(time.Now().UnixNano())
 	if v := os.Getenv("BANX_CRASH_SEED"); v != "" {
 		seed, _ = strconv.ParseUint(v, 10, 64)
@@ -103,7 +119,7 @@ func TestCrashPublish(t *testing.T) {
 	ctx := context.Background()
 	begun := time.Now()
 
-	ledger := startFaultLedger(t)
+	ledger := startFaultLedgerEvery(t, o.closeEvery)
 	platform := faultFund(t, ledger.url)
 	node := newFaultNode(t, "", ledger.url, map[string]string{"BANX_ANCHOR_SEED": platform.Seed, "BANX_BATCH_INTERVAL": "300ms"})
 	node.start()
@@ -246,7 +262,8 @@ func TestCrashPublish(t *testing.T) {
 			continue
 		}
 		if mode, ok := ack.anchoring[id]; ok {
-			if st, err = faultWaitStatus(ctx, node.url, a.token, id, 60*time.Second); err != nil || st != "published" {
+			st, err = faultWaitStatus(ctx, node.url, a.token, id, 60*time.Second)
+			if err != nil || st != "published" {
 				t.Errorf("version %d accepted for %s anchoring ended %q (%v)", id, mode, st, err)
 			}
 		}
@@ -279,7 +296,8 @@ func TestCrashPublish(t *testing.T) {
 	for _, m := range ack.anchoring {
 		modes[m]++
 	}
-	t.Logf("crash publish: %d trials, %d SIGKILLs (%d of them during the restart's recovery); acknowledged %d drafts, %d self and %d batch anchor requests, %d view beacons; "+
-		"after restarts %d in-flight anchors were found validated and %d resumed; the ledger holds %d anchor transactions, none twice",
+	t.Logf("crash publish: %d trials, %d SIGKILLs (%d of them during the restart's recovery); acknowledged %d drafts, "+
+		"%d self and %d batch anchor requests, %d view beacons; after restarts %d in-flight anchors were found validated and %d resumed; "+
+		"the ledger holds %d anchor transactions, none twice",
 		trials, killed, early, len(ack.drafts), modes["self"], modes["batch"], len(ack.beacons), settled, resumed, anchors)
 }

@@ -106,6 +106,22 @@ func checkAnchoredOnce(t *testing.T, ctx context.Context, ledgerURL, dataDir str
 			t.Errorf("version %d names batch %s (root %s), Banx recorded root %s, anchor %s %s", id, txHash, a.memo.Root, root, status, anchorHash)
 		}
 	}
+	// An anchor Banx gave up on (expired, refused) must not have succeeded:
+	// its versions would be anchored again by the next attempt.
+	failed, err := db.QueryContext(ctx, `SELECT tx_hash, reason FROM anchors WHERE status = 'failed' AND tx_hash IS NOT NULL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer failed.Close()
+	for failed.Next() {
+		var hash, reason string
+		if err := failed.Scan(&hash, &reason); err != nil {
+			t.Fatal(err)
+		}
+		if a, ok := byHash[hash]; ok {
+			t.Errorf("anchor %s is recorded as failed (%s) but succeeded in ledger %d", hash, reason, a.ledger)
+		}
+	}
 	// Every anchor on the ledger is Banx's record of it: no validated
 	// transaction was lost track of (its versions re-anchored elsewhere).
 	for _, a := range found {

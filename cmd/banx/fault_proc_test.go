@@ -192,7 +192,7 @@ func faultTail(s string, n int) string {
 }
 
 // faultLedger is `banx ledger serve` on a data directory, closing a ledger
-// every second.
+// every second unless told otherwise.
 type faultLedger struct {
 	*faultProc
 	url string
@@ -200,7 +200,14 @@ type faultLedger struct {
 
 func startFaultLedger(t *testing.T) *faultLedger {
 	t.Helper()
-	p := startFaultProc(t, "banx ledger serve", nil, "ledger", "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--close-interval", "1s", "--log-level", "warn")
+	return startFaultLedgerEvery(t, time.Second)
+}
+
+// startFaultLedgerEvery is startFaultLedger closing a ledger every interval.
+func startFaultLedgerEvery(t *testing.T, interval time.Duration) *faultLedger {
+	t.Helper()
+	p := startFaultProc(t, "banx ledger serve", nil, "ledger", "serve", "--addr", "127.0.0.1:0", "--data", t.TempDir(),
+		"--close-interval", interval.String(), "--log-level", "warn")
 	return &faultLedger{faultProc: p, url: p.waitFor(t, "Embedded XRP Ledger at ", 30*time.Second)}
 }
 

@@ -3,8 +3,15 @@
 package main
 
 import (
+	"bytes"
+	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -142,4 +149,42 @@ func (p *faultProxy) slow(d time.Duration) {
 func (p *faultProxy) release() {
 	close(p.wake)
 	p.wake = make(chan struct{})
+}
+
+// submitFilter is an HTTP proxy in front of the ledger's JSON-RPC that can
+// refuse every submit while passing every other method, so a test can leave
+// signed, stored anchors that never reached the ledger.
+type submitFilter struct {
+	proxy   *httputil.ReverseProxy
+	drop    atomic.Bool
+	dropped atomic.Int64
+}
+
+// startSubmitFilter serves the filter on a free loopback port until the test
+// ends and returns it with its URL.
+func startSubmitFilter(t *testing.T, ledgerURL string) (*submitFilter, string) {
+	t.Helper()
+	target, err := url.Parse(ledgerURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &submitFilter{proxy: httputil.NewSingleHostReverseProxy(target)}
+	srv := httptest.NewServer(f)
+	t.Cleanup(srv.Close)
+	return f, srv.URL
+}
+
+func (f *submitFilter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if f.drop.Load() && bytes.Contains(body, []byte(`"method":"submit"`)) {
+		f.dropped.Add(1)
+		http.Error(w, "submit refused by the test's filter", http.StatusServiceUnavailable)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	f.proxy.ServeHTTP(w, r)
 }
