@@ -173,6 +173,8 @@ func httpCatalogue(f *badInputFixture) []httpCase {
 		{"Drafts/ErrArticleOverflow", post("/api/v1/drafts?article=99999999999999999999", "author", f.draftDoc), 400, "invalid", "article must be a positive integer"},
 		{"Drafts/ErrArticleSQL", post("/api/v1/drafts?article=1%27%20OR%201%3D1", "author", f.draftDoc), 400, "invalid", "article must be a positive integer"},
 		{"Drafts/ErrTooLarge", post("/api/v1/drafts", "author", make([]byte, 12<<20)), 413, "too_large", "larger than"},
+		{"Drafts/ErrCrossSiteBasicAuthCookie", request{method: "POST", path: "/api/v1/drafts", auth: "Basic YTpi", contentType: "application/json", header: map[string]string{"Cookie": "banx_session=" + f.session, "Sec-Fetch-Site": "cross-site"}, body: f.draftDoc}, 403, "forbidden", "cross-origin write refused"},
+		{"Drafts/ErrCrossSiteEmptyBearerCookie", request{method: "POST", path: "/api/v1/drafts", auth: "Bearer ", contentType: "application/json", header: map[string]string{"Cookie": "banx_session=" + f.session, "Origin": "http://evil.example"}, body: f.draftDoc}, 403, "forbidden", "cross-origin write refused"},
 		{"Drafts/ErrTooLargeChunked", request{method: "POST", path: "/api/v1/drafts", auth: "author", contentType: "application/json", chunked: true, body: make([]byte, 12<<20)}, 413, "too_large", "request body is larger than 11534336 bytes"},
 		{"Drafts/ErrCrossSiteCookie", request{method: "POST", path: "/api/v1/drafts", contentType: "application/json", header: map[string]string{"Cookie": "banx_session=" + f.session, "Sec-Fetch-Site": "cross-site"}, body: f.draftDoc}, 403, "forbidden", "cross-origin write refused"},
 

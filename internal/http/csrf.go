@@ -3,6 +3,7 @@ package http
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/banxmedia/banx/internal/banx"
 	"github.com/gin-gonic/gin"
@@ -12,9 +13,10 @@ import (
 // another origin. The session cookie is SameSite=Strict, which stops other
 // sites but not a sibling origin of the same site (another subdomain or
 // port), and a sign-in request carries no cookie at all (login CSRF). A
-// request with an Authorization header is let through: a page cannot attach
-// one to a cross-origin request without a CORS preflight, which Banx never
-// grants, so it is not ambient authority.
+// request with a bearer token is let through: a page cannot attach one to a
+// cross-origin request without a CORS preflight, which Banx never grants, so
+// it is not ambient authority. Any other Authorization header is checked like
+// none: requireAuthor would fall back to the session cookie behind it.
 //
 // Browsers say where a request comes from in Sec-Fetch-Site; older ones only
 // in Origin, which is compared with the Host the request was sent to. A
@@ -27,7 +29,7 @@ func (s *Server) sameOriginWrites() gin.HandlerFunc {
 			c.Next()
 			return
 		}
-		if c.GetHeader("Authorization") != "" {
+		if token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer "); ok && token != "" {
 			c.Next()
 			return
 		}
