@@ -567,6 +567,15 @@ func TestCSRFCrossOriginWritesRejected(t *testing.T) {
 			}
 		})
 	}
+	t.Run("ErrNonBearerAuthorization", func(t *testing.T) {
+		// Only a bearer token is a credential a page cannot attach; any other
+		// Authorization header must not exempt a cookie-borne write.
+		code := api(t, "/api/v1/drafts", pubManifest(me, "Forged", ""), "Cookie", token, "Authorization", "Basic Zm9vOmJhcg==",
+			"Origin", "https://evil.example")
+		if code != 403 {
+			t.Errorf("cross-origin draft with the cookie and a Basic header = %d, want 403", code)
+		}
+	})
 	t.Run("OKSameOrigin", func(t *testing.T) {
 		if code := api(t, "/api/v1/auth/challenge", challenge, "Origin", s.url, "Sec-Fetch-Site", "same-origin"); code != 201 {
 			t.Errorf("same-origin challenge = %d, want 201", code)
