@@ -376,6 +376,12 @@ func httpCatalogue(f *badInputFixture) []httpCase {
 		{"Page/ErrDashboardBeneficiariesCrossSite", request{method: "POST", path: "/dashboard/beneficiaries", contentType: "application/x-www-form-urlencoded", header: withCookie(map[string]string{"Origin": "http://evil.example"}, f.session), body: []byte("account=" + other + "&percent=100")}, 403, "", "cross-origin requests are refused"},
 		{"Page/ErrDashboardRewards", request{method: "POST", path: "/dashboard/rewards", contentType: "application/x-www-form-urlencoded", header: withCookie(sameOrigin, f.session), body: []byte("declined=perhaps")}, 400, "", "declined must be true or false, got &#34;perhaps&#34;"},
 		{"Page/ErrSearch", get("/?q=%FF"), 400, "", "the search is not valid UTF-8 text"},
+		{"Page/ErrDashboardBadCookie", request{method: "GET", path: "/dashboard", header: map[string]string{"Cookie": "banx_session=" + sqlQuote}}, 401, "", "Your session has expired or was ended: sign in again."},
+		{"Page/ErrOperatorBadCookie", request{method: "GET", path: "/operator", header: map[string]string{"Cookie": "banx_operator=" + strings.Repeat("f", 64)}}, 401, "", `data-testid="operator-login"`},
+		{"Page/ErrPublishEdit", request{method: "GET", path: "/publish?edit=abc", header: withCookie(nil, f.session)}, 400, "", "edit must be an article id (a positive integer), got &#34;abc&#34;"},
+		{"Page/ErrPublishEditOther", request{method: "GET", path: "/publish?edit=999999", header: withCookie(nil, f.session)}, 404, "", "find article: not found"},
+		{"Page/ErrJoinMethod", request{method: "POST", path: "/authors/join", header: sameOrigin}, 405, "method_not_allowed", "method POST is not allowed on /authors/join"},
+		{"Page/ErrRobotsMethod", request{method: "PUT", path: "/robots.txt"}, 405, "method_not_allowed", "method PUT is not allowed on /robots.txt"},
 		{"Page/ErrOperatorPlan", request{method: "POST", path: "/operator/plan", contentType: "application/x-www-form-urlencoded", header: sameOrigin, body: []byte("epoch=0")}, 401, "", "Sign in as the operator first."},
 		{"Page/ErrOperatorRun", request{method: "POST", path: "/operator/run", contentType: "application/x-www-form-urlencoded", header: sameOrigin, body: []byte("epoch=0")}, 401, "", "Sign in as the operator first."},
 	}
