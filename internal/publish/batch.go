@@ -44,11 +44,14 @@ func (s *Service) QueueBatch(ctx context.Context, author string, versionID int64
 	if err := s.store.QueueBatchLeaf(ctx, versionID, leaf.PublicKey, leaf.Signature, leaf.NetworkID); err != nil {
 		return banx.VersionDetail{}, err
 	}
+	// Read before the batcher is nudged: the answer is the version as
+	// queued, not whatever a fast batch made of it since.
+	d, err = s.store.FindVersion(ctx, versionID)
 	select {
 	case s.nudge <- struct{}{}:
 	default:
 	}
-	return s.store.FindVersion(ctx, versionID)
+	return d, err
 }
 
 // runBatcher closes a batch every BatchInterval, or as soon as BatchMaxLeaves

@@ -139,6 +139,9 @@ func (s *Service) SubmitSelf(ctx context.Context, author string, versionID int64
 		return banx.VersionDetail{}, err
 	}
 	a.Blob, a.TxHash, a.Status = blob, hash, banx.AnchorSubmitted
+	// Read before the follower starts: the answer is the version as
+	// submitted ('anchoring'), not whatever a fast ledger made of it since.
+	d, err = s.store.FindVersion(ctx, versionID)
 	s.spawn(func(ctx context.Context) { s.resolveSelf(ctx, a) })
-	return s.store.FindVersion(ctx, versionID)
+	return d, err
 }
