@@ -18,7 +18,7 @@ CONNS    ?= 1000
 # this tag; every go command below (and any `go` the tests start) inherits it.
 export GOFLAGS := -tags=sqlite_fts5
 
-.PHONY: all build run test test-deps tools browser bench fuzz loadtest vet fmt clean web
+.PHONY: all build run test test-deps tools browser bench fuzz loadtest vet vuln fmt clean web
 
 all: build
 
@@ -107,3 +107,19 @@ fmt:
 
 clean:
 	rm -rf $(BIN)
+
+GOVULNCHECK_VERSION ?= v1.1.4
+VULNDB_VERSION      ?= v0.0.0-20261105234957-e22db6528018
+VULNDB              := $(BIN)/vulndb
+
+## vuln: govulncheck against an offline Go vulnerability database built from
+## golang.org/x/vulndb's data/osv at VULNDB_VERSION, which the module proxy
+## serves (bump it to the newest in https://proxy.golang.org/golang.org/x/vulndb/@v/list);
+## exits 3 when the code reaches a known vulnerability
+vuln: $(VULNDB)/index/db.json
+	$(GO) run golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION) -db file://$(abspath $(VULNDB)) ./...
+
+$(VULNDB)/index/db.json:
+	$(GO) mod download golang.org/x/vulndb@$(VULNDB_VERSION)
+	rm -rf $(VULNDB)
+	$(GO) run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) -vulns $$($(GO) env GOMODCACHE)/golang.org/x/vulndb@$(VULNDB_VERSION)/data/osv -out $(VULNDB)
