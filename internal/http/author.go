@@ -88,7 +88,7 @@ func (s *Server) handleSignIn(c *gin.Context) {
 		return
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: sess.ExpiresAt,
-		MaxAge: int(time.Until(sess.ExpiresAt).Seconds()), HttpOnly: true, Secure: c.Request.TLS != nil, SameSite: http.SameSiteStrictMode})
+		MaxAge: int(time.Until(sess.ExpiresAt).Seconds()), HttpOnly: true, Secure: s.overTLS(c.Request), SameSite: http.SameSiteStrictMode})
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusCreated, sessionResponse{Token: token, Address: sess.Address, PublicKey: sess.PublicKey,
 		ExpiresAt: sess.ExpiresAt.UTC().Format(time.RFC3339)})
@@ -107,7 +107,7 @@ func (s *Server) handleSignOut(c *gin.Context) {
 		return
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		Secure: c.Request.TLS != nil, SameSite: http.SameSiteStrictMode})
+		Secure: s.overTLS(c.Request), SameSite: http.SameSiteStrictMode})
 	c.Status(http.StatusNoContent)
 }
 

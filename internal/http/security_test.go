@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -138,7 +139,9 @@ func startSecServer(t *testing.T) *secServer {
 	srv := &banxhttp.Server{Addr: "127.0.0.1:0", Store: store, DB: db, Ledger: pubLedger{c}, Logger: logger,
 		OperatorTokenHash: sha256.Sum256([]byte(secOperatorToken)),
 		Auth:              &auth.Service{Store: db, Accounts: c, Domain: "banx.test", Now: clock.Now},
-		Publish:           pub, Rewards: rewards, Views: m.CountViews(ledger), Metrics: m, Site: &banxhttp.Site{ViewCounts: db}}
+		Publish:           pub, Rewards: rewards, Views: m.CountViews(ledger), Metrics: m, Site: &banxhttp.Site{ViewCounts: db},
+		// httptest requests come from 192.0.2.1: a TLS-terminating proxy
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("192.0.2.1/32")}}
 	if err := srv.Open(); err != nil {
 		t.Fatal(err)
 	}
@@ -306,7 +309,7 @@ func TestSessionCookieFlags(t *testing.T) {
 	s := startSecServer(t)
 	w := publishtest.NewWallet(t)
 	publishtest.Fund(t, publishtest.Context(t), s.client, w, 20_000_000)
-	signIn := func(t *testing.T, overTLS bool) *http.Cookie {
+	signIn := func(t *testing.T, overTLS bool, viaProxy bool) *http.Cookie {
 		t.Helper()
 		msg := s.challenge(t, w.ClassicAddress.String())
 		pub, sig, err := auth.SignWith(msg, w)
@@ -316,9 +319,13 @@ func TestSessionCookieFlags(t *testing.T) {
 		body, _ := json.Marshal(map[string]string{"message": msg, "public_key": pub, "signature": sig})
 		req := httptest.NewRequest("POST", "https://banx.test/api/v1/auth/session", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
-		if !overTLS {
+		switch {
+		case !overTLS:
 			req.TLS = nil
-		} else {
+		case viaProxy:
+			req.TLS = nil
+			req.Header.Set("X-Forwarded-Proto", "https")
+		default:
 			req.TLS = &tls.ConnectionState{HandshakeComplete: true}
 		}
 		rec := httptest.NewRecorder()
@@ -339,12 +346,17 @@ func TestSessionCookieFlags(t *testing.T) {
 	}
 	for _, overTLS := range []bool{false, true} {
 		t.Run(fmt.Sprintf("OKTLS=%v", overTLS), func(t *testing.T) {
-			c := signIn(t, overTLS)
+			c := signIn(t, overTLS, false)
 			if !c.HttpOnly || c.SameSite != http.SameSiteStrictMode || c.Path != "/" || c.Secure != overTLS || c.MaxAge <= 0 {
 				t.Fatalf("cookie %+v: want HttpOnly, SameSite=Strict, Path=/, Secure=%v, a positive Max-Age", c, overTLS)
 			}
 		})
 	}
+	t.Run("OKBehindTLSProxy", func(t *testing.T) {
+		if c := signIn(t, true, true); !c.Secure {
+			t.Fatalf("cookie %+v over a trusted proxy's TLS: want Secure", c)
+		}
+	})
 	t.Run("OKOperatorCookie", func(t *testing.T) {
 		form := url.Values{"token": {secOperatorToken}}
 		req, _ := http.NewRequest("POST", s.url+"/operator/login", strings.NewReader(form.Encode()))
