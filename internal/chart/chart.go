@@ -31,8 +31,9 @@ type Chart struct {
 	// Title names the chart; Desc says what it shows. The data is appended to
 	// Desc by the renderer, so a screen reader hears every value.
 	Title, Desc string
-	// Unit follows values in the description ("views", "BXE").
-	Unit string
+	// Unit follows values in the description ("views", "BXE"); UnitOne, when
+	// set, follows a value of exactly 1 ("1 beacon", not "1 beacons").
+	Unit, UnitOne string
 	// Labels name the categories along the x axis (days, epochs).
 	Labels []string
 	Series []Series
@@ -139,8 +140,8 @@ func describe(c Chart) string {
 				b.WriteString(" " + s.Name)
 			}
 			b.WriteString(" " + s.Values[j])
-			if c.Unit != "" {
-				b.WriteString(" " + c.Unit)
+			if u := c.unitOf(s.Values[j]); u != "" {
+				b.WriteString(" " + u)
 			}
 		}
 		if n == 0 {
@@ -149,6 +150,14 @@ func describe(c Chart) string {
 		b.WriteString(".")
 	}
 	return b.String()
+}
+
+// unitOf is the unit that follows v, singular for exactly one.
+func (c Chart) unitOf(v string) string {
+	if c.UnitOne != "" && v == "1" {
+		return c.UnitOne
+	}
+	return c.Unit
 }
 
 func isZero(v string) bool { return strings.Trim(v, "0.") == "" }

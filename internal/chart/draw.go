@@ -20,7 +20,7 @@ func Bars(c Chart) (template.HTML, error) {
 			x := plotLeft + band*float64(j) + band*0.15 + barW*float64(i)
 			y := yOf(f64(v), top)
 			s.printf(`<g class="mark"><rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s: %s %s</title></rect>`,
-				num(x), num(y), num(barW), num(plotBottom-y), colour, esc(c.Labels[j]), esc(ser.Values[j]), esc(c.Unit))
+				num(x), num(y), num(barW), num(plotBottom-y), colour, esc(c.Labels[j]), esc(ser.Values[j]), esc(c.unitOf(ser.Values[j])))
 			s.printf(`<text class="data-label" x="%s" y="%s" text-anchor="middle" fill="#16181d">%s</text></g>`, num(x+barW/2), num(y-4), esc(ser.Values[j]))
 		}
 	}
@@ -79,7 +79,7 @@ func StackedBars(c Chart) (template.HTML, error) {
 			base.Add(base, v)
 			y1 := yOf(f64(base), top)
 			s.printf(`<rect class="mark" x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s, %s: %s %s</title></rect>`,
-				num(x), num(y1), num(barW), num(y0-y1), Palette[i%len(Palette)], esc(c.Labels[j]), esc(ser.Name), esc(ser.Values[j]), esc(c.Unit))
+				num(x), num(y1), num(barW), num(y0-y1), Palette[i%len(Palette)], esc(c.Labels[j]), esc(ser.Name), esc(ser.Values[j]), esc(c.unitOf(ser.Values[j])))
 		}
 		if totals[j].Sign() > 0 {
 			s.printf(`<text class="data-label" x="%s" y="%s" text-anchor="middle" fill="#16181d">%s</text>`,
@@ -113,7 +113,7 @@ func Line(c Chart) (template.HTML, error) {
 		s.printf(`<polyline points="%s" fill="none" stroke="%s" stroke-width="2.5" stroke-linejoin="round"/>`, pts, colour)
 		for j, v := range vals[i] {
 			x, y := plotLeft+band*(float64(j)+0.5), yOf(f64(v), top)
-			s.printf(`<g class="mark"><circle cx="%s" cy="%s" r="4" fill="%s"><title>%s: %s %s</title></circle>`, num(x), num(y), colour, esc(c.Labels[j]), esc(ser.Values[j]), esc(c.Unit))
+			s.printf(`<g class="mark"><circle cx="%s" cy="%s" r="4" fill="%s"><title>%s: %s %s</title></circle>`, num(x), num(y), colour, esc(c.Labels[j]), esc(ser.Values[j]), esc(c.unitOf(ser.Values[j])))
 			s.printf(`<text class="data-label" x="%s" y="%s" text-anchor="middle" fill="#16181d">%s</text></g>`, num(x), num(y-8), esc(ser.Values[j]))
 		}
 	}

@@ -232,10 +232,15 @@ func TestDashboardRewardSettings(t *testing.T) {
 		want                      []string
 	}{
 		{"ErrSum", "/dashboard/beneficiaries", token, "", rows(other, "60", third, "30", "", ""), 400,
-			[]string{"shares sum to 9000 basis points (90.00%), they must sum to exactly 10000 (100%)", `value="` + other + `"`, `value="30"`}},
-		{"ErrPercent", "/dashboard/beneficiaries", token, "", rows(other, "12.345", third, "87.655"), 400, []string{"share &#34;12.345&#34; is not a percentage like 50 or 12.5 (at most two decimals)"}},
-		{"ErrMissingAccount", "/dashboard/beneficiaries", token, "", rows("", "100"), 400, []string{"row 1: the account is missing for 100%"}},
-		{"ErrRowsMismatch", "/dashboard/beneficiaries", token, "", url.Values{"account": {other}}, 400, []string{"the form sent 1 accounts and 0 percentages"}},
+			[]string{"The shares add up to 90 %: they must add up to exactly 100 %.", `value="` + other + `"`, `value="30"`}},
+		{"ErrPercent", "/dashboard/beneficiaries", token, "", rows(other, "12.345", third, "87.655"), 400, []string{"Row 1: the share &#34;12.345&#34; is not a percentage like 50 or 12.5 (at most two decimals)"}},
+		{"ErrMissingAccount", "/dashboard/beneficiaries", token, "", rows("", "100"), 400, []string{"Row 1: the account is missing for 100 %."}},
+		{"ErrBadAddress", "/dashboard/beneficiaries", token, "", rows("rNOTANADDRESS", "100"), 400,
+			[]string{"Row 1: &#34;rNOTANADDRESS&#34; is not an XRP Ledger account address", `aria-label="Account 1"`, `aria-label="Share of account 1 in percent"`}},
+		{"ErrBadAddressRow2", "/dashboard/beneficiaries", token, "", rows(other, "50", "", "", "rNOTANADDRESS", "50"), 400, []string{"Row 2: &#34;rNOTANADDRESS&#34;"}},
+		{"ErrTwice", "/dashboard/beneficiaries", token, "", rows(other, "50", other, "50"), 400, []string{"Row 2: " + other + " is already in row 1"}},
+		{"ErrZeroShare", "/dashboard/beneficiaries", token, "", rows(other, "0", third, "100"), 400, []string{"Row 1: the share 0 % must be from 0.01 to 100."}},
+		{"ErrRowsMismatch", "/dashboard/beneficiaries", token, "", url.Values{"account": {other}}, 400, []string{"The form sent 1 accounts and 0 percentages"}},
 		{"ErrDeclinedValue", "/dashboard/rewards", token, "", url.Values{"declined": {"maybe"}}, 400, []string{"declined must be true or false"}},
 		{"ErrCrossOrigin", "/dashboard/beneficiaries", token, "https://evil.example", rows(other, "100"), 403, []string{"cross-origin requests are refused"}},
 		{"ErrNoOrigin", "/dashboard/rewards", token, "-", url.Values{"declined": {"true"}}, 403, []string{"cross-origin requests are refused"}},
@@ -251,6 +256,11 @@ func TestDashboardRewardSettings(t *testing.T) {
 			for _, w := range tc.want {
 				if !strings.Contains(body, w) {
 					t.Errorf("answer lacks %q\n%s", w, body)
+				}
+			}
+			for _, bad := range []string{"beneficiaries of r", "[0]", `aria-label="Account 0"`} {
+				if strings.Contains(body, bad) {
+					t.Errorf("answer has the technical %q", bad)
 				}
 			}
 			if code == 303 && hdr.Get("Location") != "/dashboard?saved=beneficiaries#settings-h" {

@@ -59,16 +59,46 @@ const maxPlannedShown = 12
 // ones before it.
 const recentEpochs = 6
 
+// maxPlannedFallback bounds how many epochs plannedEpochs looks up one by one
+// when the plan store cannot list its newest plans in one query.
+const maxPlannedFallback = 64
+
+// recentPlanStore is the plan store's bounded read of its newest plans
+// (internal/sqlite's DB): one indexed query, however many epochs have passed.
+type recentPlanStore interface {
+	// RecentPlans returns up to limit plans of epochs at or before
+	// atOrBefore, newest first; EINVALID for a limit out of range.
+	RecentPlans(ctx context.Context, atOrBefore uint64, limit int) ([]payout.PlanRecord, error)
+}
+
 // plannedEpochs returns up to maxPlannedShown planned epochs at or before
-// last, newest first, with their plans. It looks each epoch up by number: the
-// plan store is indexed by epoch, and an epoch without a plan costs one miss.
+// last, newest first, with their plans. With one-minute epochs the current
+// epoch is in the hundreds of thousands, so the plans are read in one query
+// (ORDER BY epoch DESC LIMIT 12), never by walking epoch numbers back to 0.
 func (s *Server) plannedEpochs(ctx context.Context, last uint64) ([]*reward.Plan, error) {
 	if s.Rewards == nil {
 		return nil, nil
 	}
+	if svc := s.payoutService(); svc != nil {
+		if rs, ok := svc.Store.(recentPlanStore); ok {
+			recs, err := rs.RecentPlans(ctx, last, maxPlannedShown)
+			if err != nil {
+				return nil, err
+			}
+			out := make([]*reward.Plan, 0, len(recs))
+			for _, rec := range recs {
+				p, err := reward.ParsePlan(rec.Document)
+				if err != nil {
+					return nil, banx.Wrap(banx.EINTERNAL, err, "stored plan of epoch %d", rec.Epoch)
+				}
+				out = append(out, p)
+			}
+			return out, nil
+		}
+	}
 	var out []*reward.Plan
-	for e := int64(last); e >= 0 && len(out) < maxPlannedShown; e-- {
-		p, err := s.Rewards.Plan(ctx, uint64(e))
+	for i := uint64(0); i < maxPlannedFallback && i <= last && len(out) < maxPlannedShown; i++ {
+		p, err := s.Rewards.Plan(ctx, last-i)
 		if banx.ErrorCode(err) == banx.ENOTFOUND {
 			continue
 		}
@@ -99,7 +129,9 @@ type dashEpoch struct {
 	CarryIn, CarryOut string
 	Paid              string
 	Statuses          string
-	Planned           bool
+	Planned           bool   // the epoch has a plan
+	Earned            bool   // the plan has a leaf for the author
+	CarryFrom         string // the epoch CarryIn comes from ("E12"), when shown
 }
 
 type holding struct {
@@ -121,7 +153,9 @@ type dashboardPage struct {
 	ViewsChart            template.HTML
 	EarnedChart           template.HTML
 	Epochs                []dashEpoch
-	TotalPaid             string
+	TotalPaid             string // paid for the author's leaves, to anyone
+	PaidYou               string // of which to the author's own account
+	PaidBeneficiaries     string // of which to the author's beneficiaries
 	Holding               holding
 	RewardsOn             bool
 	Beneficiaries         []reward.Share
@@ -216,8 +250,8 @@ func (s *Server) dashboard(c *gin.Context, opt dashOptions) {
 		if d, ok := epochs[e]; ok {
 			return d
 		}
-		start, end := policy.Epoch(e)
-		d := &dashEpoch{N: e, Start: start.UTC().Format("2 Jan 2006"), End: end.UTC().Format("2 Jan 2006"), Share: "0", Amount: "0", Paid: "0"}
+		start, end := epochDates(policy, e)
+		d := &dashEpoch{N: e, Start: start, End: end, Share: "0", Amount: "0", Paid: "0"}
 		epochs[e] = d
 		order = append(order, e)
 		return d
@@ -227,35 +261,48 @@ func (s *Server) dashboard(c *gin.Context, opt dashOptions) {
 			addEpoch(current - uint64(i))
 		}
 	}
-	totalPaid := new(big.Rat)
-	for _, plan := range planned {
-		for _, l := range plan.Leaves {
-			if l.Author != sess.Address {
+	totalPaid, paidYou := new(big.Rat), new(big.Rat)
+	for i, plan := range planned {
+		d := addEpoch(plan.Epoch)
+		d.Planned = true
+		l := leafOf(plan, sess.Address)
+		if l == nil {
+			continue // planned, nothing earned
+		}
+		d.Earned, d.Share, d.Amount, d.CarryIn, d.CarryOut = true, l.Share, l.Amount, l.CarryIn, l.CarryOut
+		if !isZeroAmount(l.CarryIn) {
+			// Plans are made in order, so the carry comes from the author's
+			// newest earlier leaf that carried something out.
+			for _, older := range planned[i+1:] {
+				if ol := leafOf(older, sess.Address); ol != nil && !isZeroAmount(ol.CarryOut) {
+					d.CarryFrom = "E" + strconv.FormatUint(older.Epoch, 10)
+					break
+				}
+			}
+		}
+		ps, err := s.Rewards.EpochPayouts(ctx, plan.Epoch)
+		if err != nil {
+			s.pageError(c, err)
+			return
+		}
+		paid := new(big.Rat)
+		counts := map[payout.Status]int{}
+		for _, py := range ps {
+			if py.Author != sess.Address {
 				continue
 			}
-			d := addEpoch(plan.Epoch)
-			d.Planned, d.Share, d.Amount, d.CarryIn, d.CarryOut = true, l.Share, l.Amount, l.CarryIn, l.CarryOut
-			ps, err := s.Rewards.EpochPayouts(ctx, plan.Epoch)
-			if err != nil {
-				s.pageError(c, err)
-				return
-			}
-			paid := new(big.Rat)
-			counts := map[payout.Status]int{}
-			for _, py := range ps {
-				if py.Author != sess.Address {
-					continue
-				}
-				counts[py.Status]++
-				if py.Status == payout.StatusPaid {
-					if r, ok := new(big.Rat).SetString(orZero(py.Delivered, py.Amount)); ok {
-						paid.Add(paid, r)
+			counts[py.Status]++
+			if py.Status == payout.StatusPaid {
+				if r, ok := new(big.Rat).SetString(orZero(py.Delivered, py.Amount)); ok {
+					paid.Add(paid, r)
+					if py.Account == sess.Address {
+						paidYou.Add(paidYou, r)
 					}
 				}
 			}
-			d.Paid, d.Statuses = decimal(paid), statusSummary(counts)
-			totalPaid.Add(totalPaid, paid)
 		}
+		d.Paid, d.Statuses = decimal(paid), statusSummary(counts)
+		totalPaid.Add(totalPaid, paid)
 	}
 	slices.Sort(order)
 
@@ -339,7 +386,8 @@ func (s *Server) dashboard(c *gin.Context, opt dashOptions) {
 		s.pageError(c, banx.Wrap(banx.EINTERNAL, err, "earnings chart"))
 		return
 	}
-	p.TotalPaid = decimal(totalPaid)
+	p.TotalPaid, p.PaidYou = decimal(totalPaid), decimal(paidYou)
+	p.PaidBeneficiaries = decimal(new(big.Rat).Sub(totalPaid, paidYou))
 
 	if s.Rewards != nil {
 		p.Holding = s.holdingOf(ctx, sess.Address)
@@ -426,6 +474,22 @@ func titleOf(arts []dashArticle, id int64) string {
 	return "article " + strconv.FormatInt(id, 10)
 }
 
+// leafOf returns author's leaf in plan, or nil when the plan gave them nothing.
+func leafOf(plan *reward.Plan, author string) *reward.Leaf {
+	for i := range plan.Leaves {
+		if plan.Leaves[i].Author == author {
+			return &plan.Leaves[i]
+		}
+	}
+	return nil
+}
+
+// isZeroAmount reports whether a plan amount is empty or zero.
+func isZeroAmount(v string) bool {
+	r, ok := new(big.Rat).SetString(v)
+	return !ok || r.Sign() == 0
+}
+
 func orZero(a, b string) string {
 	if a != "" {
 		return a
@@ -459,8 +523,17 @@ func statusSummary(counts map[payout.Status]int) string {
 	return out
 }
 
-// epochDates formats an epoch's interval for a page.
+// epochDates formats an epoch's interval for a page: dates for epochs made
+// of whole days, dates and UTC times otherwise (a one-minute epoch would read
+// "2026-11-25 – 2026-11-25").
 func epochDates(p reward.Policy, e uint64) (string, string) {
 	start, end := p.Epoch(e)
-	return start.UTC().Format(time.DateOnly), end.UTC().Format(time.DateOnly)
+	layout := time.DateOnly
+	if p.Length%(24*time.Hour) != 0 || start.UTC().Format(time.TimeOnly) != "00:00:00" {
+		layout = "2006-01-02 15:04"
+		if p.Length%time.Minute != 0 {
+			layout = time.DateTime
+		}
+	}
+	return start.UTC().Format(layout), end.UTC().Format(layout)
 }

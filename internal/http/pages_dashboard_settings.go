@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	addresscodec "github.com/Peersyst/xrpl-go/address-codec"
 	"github.com/gin-gonic/gin"
 
 	"github.com/banxmedia/banx/internal/banx"
@@ -16,6 +17,7 @@ import (
 // account and its share in percent, as the author writes it.
 type beneficiaryRow struct {
 	Account, Percent string
+	N                int // the row's number as the author sees it, from 1
 }
 
 // spareBeneficiaryRows is how many empty rows the form offers beyond the
@@ -44,6 +46,9 @@ func (s *Server) settingsForm(c *gin.Context, policy reward.Policy, stored []rew
 	for i := 0; i < spareBeneficiaryRows && (out.Max <= 0 || len(out.Rows) < out.Max); i++ {
 		out.Rows = append(out.Rows, beneficiaryRow{})
 	}
+	for i := range out.Rows {
+		out.Rows[i].N = i + 1
+	}
 	return out
 }
 
@@ -55,36 +60,59 @@ func percentOf(bp int) string {
 }
 
 // parseBeneficiaryRows reads the beneficiaries form: rows left blank are
-// skipped; every other row needs an account and a percentage with at most two
-// decimals. The shares' sum and the accounts are checked by the rewards
-// service, which gives the exact reason.
-func parseBeneficiaryRows(accounts, percents []string) ([]beneficiaryRow, []reward.Share, error) {
+// skipped; every other row needs a classic XRPL address, not used twice, and a
+// percentage from 0.01 to 100 with at most two decimals; the shares must add up
+// to 100 % and there may be at most max rows (0: no bound). Every refusal names
+// the row as the author counts it ("Row 1: ..."), in the page's words; the
+// rewards service checks the same rules again.
+func parseBeneficiaryRows(accounts, percents []string, max int) ([]beneficiaryRow, []reward.Share, error) {
 	if len(accounts) != len(percents) {
-		return nil, nil, banx.Errorf(banx.EINVALID, "the form sent %d accounts and %d percentages: send one of each per row", len(accounts), len(percents))
+		return nil, nil, banx.Errorf(banx.EINVALID, "The form sent %d accounts and %d percentages: send one of each per row.", len(accounts), len(percents))
 	}
 	rows := make([]beneficiaryRow, 0, len(accounts))
 	shares := []reward.Share{}
+	seen := map[string]int{}
+	sum := 0
 	var bad error
 	for i := range accounts {
 		acc, pct := strings.TrimSpace(accounts[i]), strings.TrimSpace(percents[i])
 		if acc == "" && pct == "" {
 			continue
 		}
-		rows = append(rows, beneficiaryRow{Account: acc, Percent: pct})
+		n := len(rows) + 1
+		rows = append(rows, beneficiaryRow{Account: acc, Percent: pct, N: n})
 		if bad != nil {
 			continue
 		}
 		switch {
 		case acc == "":
-			bad = banx.Errorf(banx.EINVALID, "row %d: the account is missing for %s%%", len(rows), truncate(pct, 20))
+			bad = banx.Errorf(banx.EINVALID, "Row %d: the account is missing for %s %%.", n, truncate(pct, 20))
+		case !addresscodec.IsValidClassicAddress(acc):
+			bad = banx.Errorf(banx.EINVALID, "Row %d: %q is not an XRP Ledger account address (it starts with r, like rN7n7otQDd6FczFgLdSqtcsAUxDkw6fzRH).", n, truncate(acc, 40))
+		case seen[acc] != 0:
+			bad = banx.Errorf(banx.EINVALID, "Row %d: %s is already in row %d; give each account one row.", n, acc, seen[acc])
 		case !percentPattern.MatchString(pct):
-			bad = banx.Errorf(banx.EINVALID, "row %d: share %q is not a percentage like 50 or 12.5 (at most two decimals)", len(rows), truncate(pct, 20))
+			bad = banx.Errorf(banx.EINVALID, "Row %d: the share %q is not a percentage like 50 or 12.5 (at most two decimals).", n, truncate(pct, 20))
 		default:
 			whole, frac, _ := strings.Cut(pct, ".")
 			w, _ := strconv.Atoi(whole)
 			f, _ := strconv.Atoi((frac + "00")[:2])
-			shares = append(shares, reward.Share{Account: acc, BasisPoints: w*100 + f})
+			bp := w*100 + f
+			if bp < 1 || bp > reward.TotalBasisPoints {
+				bad = banx.Errorf(banx.EINVALID, "Row %d: the share %s %% must be from 0.01 to 100.", n, pct)
+				continue
+			}
+			seen[acc] = n
+			sum += bp
+			shares = append(shares, reward.Share{Account: acc, BasisPoints: bp})
 		}
+	}
+	switch {
+	case bad != nil:
+	case max > 0 && len(rows) > max:
+		bad = banx.Errorf(banx.EINVALID, "You gave %d accounts: at most %d are allowed.", len(rows), max)
+	case len(shares) > 0 && sum != reward.TotalBasisPoints:
+		bad = banx.Errorf(banx.EINVALID, "The shares add up to %s %%: they must add up to exactly 100 %%.", percentOf(sum))
 	}
 	return rows, shares, bad
 }
@@ -117,7 +145,12 @@ func (s *Server) handleDashboardBeneficiaries(c *gin.Context) {
 	if sess == nil {
 		return
 	}
-	rows, shares, err := parseBeneficiaryRows(c.PostFormArray("account"), c.PostFormArray("percent"))
+	policy, err := s.rewardPolicy()
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	rows, shares, err := parseBeneficiaryRows(c.PostFormArray("account"), c.PostFormArray("percent"), policy.MaxBeneficiaries)
 	if err == nil {
 		err = s.Rewards.SetBeneficiaries(c.Request.Context(), sess.Address, shares)
 	}

@@ -52,10 +52,38 @@ const operatorSessionTTL = 8 * time.Hour
 // cannot grow the server's memory; the oldest session goes first.
 const maxOperatorSessions = 64
 
-// operatorSessions holds live operator sessions by the SHA-256 of their id.
+// operatorSessions holds live operator sessions by the SHA-256 of their id,
+// and each session's flash: the outcome of its last form action, shown once on
+// the next page. The flash lives here rather than in the redirect's query, so
+// no link can put text of its choosing in the operator's alert box.
 type operatorSessions struct {
-	mu sync.Mutex
-	m  map[[sha256.Size]byte]time.Time // expiry
+	mu    sync.Mutex
+	m     map[[sha256.Size]byte]time.Time // expiry
+	flash map[[sha256.Size]byte]string
+}
+
+// setFlash keeps msg for the session's next page.
+func (o *operatorSessions) setFlash(id, msg string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	k := sha256.Sum256([]byte(id))
+	if _, ok := o.m[k]; !ok {
+		return
+	}
+	if o.flash == nil {
+		o.flash = map[[sha256.Size]byte]string{}
+	}
+	o.flash[k] = msg
+}
+
+// takeFlash returns and forgets the session's flash.
+func (o *operatorSessions) takeFlash(id string) string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	k := sha256.Sum256([]byte(id))
+	msg := o.flash[k]
+	delete(o.flash, k)
+	return msg
 }
 
 func (o *operatorSessions) create(now time.Time) string {
@@ -72,12 +100,14 @@ func (o *operatorSessions) create(now time.Time) string {
 	for k, exp := range o.m {
 		if !exp.After(now) {
 			delete(o.m, k)
+			delete(o.flash, k)
 		} else if oldestAt.IsZero() || exp.Before(oldestAt) {
 			oldest, oldestAt = k, exp
 		}
 	}
 	if len(o.m) >= maxOperatorSessions {
 		delete(o.m, oldest)
+		delete(o.flash, oldest)
 	}
 	o.m[sha256.Sum256([]byte(id))] = now.Add(operatorSessionTTL)
 	return id
@@ -97,6 +127,7 @@ func (o *operatorSessions) end(id string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	delete(o.m, sha256.Sum256([]byte(id)))
+	delete(o.flash, sha256.Sum256([]byte(id)))
 }
 
 // sameOrigin refuses (403) a POST whose Origin is not this server's own.
@@ -217,7 +248,9 @@ func (s *Server) operatorAction(c *gin.Context, do func(uint64) error) {
 		if banx.ErrorCode(err) == banx.EINTERNAL {
 			s.Logger.Error("operator action", "request_id", requestIDOf(c), "epoch", e, "err", err)
 		}
-		q.Set("error", truncate(banx.ErrorMessage(err), 300))
+		if ck, cerr := c.Request.Cookie(OperatorCookie); cerr == nil {
+			s.ops.setFlash(ck.Value, "Epoch "+strconv.FormatUint(e, 10)+": "+truncate(banx.ErrorMessage(err), 300))
+		}
 	}
 	c.Redirect(http.StatusSeeOther, "/operator?"+q.Encode())
 }
@@ -272,8 +305,10 @@ func (s *Server) handleOperatorPage(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "no-store")
 	ctx := c.Request.Context()
-	p := operatorPage{pageBase: s.base("Operator dashboard", "Epochs, views, payouts and the BXE token."),
-		Error: truncate(c.Query("error"), 300), RewardsOn: s.Rewards != nil}
+	p := operatorPage{pageBase: s.base("Operator dashboard", "Epochs, views, payouts and the BXE token."), RewardsOn: s.Rewards != nil}
+	if ck, err := c.Request.Cookie(OperatorCookie); err == nil {
+		p.Error = s.ops.takeFlash(ck.Value)
+	}
 	policy, err := s.rewardPolicy()
 	if err != nil {
 		s.pageError(c, err)
@@ -286,6 +321,10 @@ func (s *Server) handleOperatorPage(c *gin.Context) {
 		e, err := strconv.ParseUint(q, 10, 64)
 		if err != nil || e > reward.MaxEpoch {
 			s.pageError(c, banx.Errorf(banx.EINVALID, "epoch %q: want a decimal number from 0 to %d", truncate(q, 20), reward.MaxEpoch))
+			return
+		}
+		if e > p.CurrentEpoch {
+			s.pageError(c, banx.Errorf(banx.EINVALID, "epoch %d has not begun: the current epoch is %d", e, p.CurrentEpoch))
 			return
 		}
 		selected, hasSelected = e, true
@@ -313,7 +352,7 @@ func (s *Server) handleOperatorPage(c *gin.Context) {
 		if p.Token, err = s.Rewards.TokenStatus(ctx); err != nil {
 			p.TokenError = banx.ErrorMessage(err)
 		}
-		planned, err := s.plannedEpochs(ctx, max(p.CurrentEpoch, selected))
+		planned, err := s.plannedEpochs(ctx, p.CurrentEpoch)
 		if err != nil {
 			s.pageError(c, err)
 			return
@@ -338,6 +377,15 @@ func (s *Server) handleOperatorPage(c *gin.Context) {
 		}
 		if hasSelected {
 			add(selected)
+			if _, ok := plans[selected]; !ok {
+				// An older plan than the newest twelve: read that one alone.
+				if pl, err := s.Rewards.Plan(ctx, selected); err == nil {
+					plans[selected] = pl
+				} else if banx.ErrorCode(err) != banx.ENOTFOUND {
+					s.pageError(c, err)
+					return
+				}
+			}
 		}
 		if len(planned) > 0 {
 			p.PlanNext = planned[0].Epoch + 1
@@ -411,7 +459,7 @@ func viewsChart(st *views.Stats, now time.Time) (template.HTML, error) {
 	}
 	reasons := views.Reasons()
 	order := append([]views.Reason{views.Counted}, reasons[:len(reasons)-1]...)
-	c := chart.Chart{ID: "op-views", Title: "Counted and filtered views per day", Unit: "beacons",
+	c := chart.Chart{ID: "op-views", Title: "Counted and filtered views per day", Unit: "beacons", UnitOne: "beacon",
 		Desc: "Beacons the view ledger recorded per UTC day over the last " + strconv.Itoa(viewDays) + " days, stacked by the reason each was counted or filtered."}
 	c.Series = make([]chart.Series, len(order))
 	for i, r := range order {
