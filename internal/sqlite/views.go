@@ -332,9 +332,9 @@ const insertViews = `INSERT INTO views (id, article_id, author, counted, reason,
 // 64 rows of 12 values stay far below SQLite's limit on bound variables.
 const insertChunk = 64
 
-// insert writes recs in one transaction on the writer connection, with
-// synchronous=FULL for that transaction only: the rest of Banx keeps the
-// database's NORMAL setting, but a view is acknowledged only once it is on disk.
+// insert writes recs in one transaction on the writer connection; the database
+// runs with synchronous=FULL (openPool), so a view is acknowledged only once
+// it is on disk.
 func (l *ViewLedger) insert(ctx context.Context, recs []views.Record) error {
 	if l.lastID < 0 {
 		return banx.Errorf(banx.EUNAVAILABLE, "view ledger lost its chain head after a failed commit; restart banx")
@@ -344,10 +344,6 @@ func (l *ViewLedger) insert(ctx context.Context, recs []views.Record) error {
 		return translate(err, "record views")
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = FULL"); err != nil {
-		return translate(err, "record views")
-	}
-	defer conn.ExecContext(context.Background(), "PRAGMA synchronous = NORMAL")
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return translate(err, "record views")
