@@ -132,6 +132,38 @@ func TestBrowserPublish(t *testing.T) {
 	}
 	screenshot(t, tctx, "publish-signed-in")
 
+	t.Run("ErrTagRule", func(t *testing.T) {
+		// A tag with a hyphen is refused in the page, beside the field,
+		// before anything is stored.
+		drafts := func() int {
+			n := 0
+			for _, r := range sent() {
+				if r.method == "POST" && strings.Contains(r.url, "/api/v1/drafts") {
+					n++
+				}
+			}
+			return n
+		}
+		before := drafts()
+		if err := chromedp.Do(tctx, chromedp.WaitEnabled("#title"), chromedp.SetValue("#title", "Tag rule"),
+			chromedp.SetValue("#tags", "#qa, test-tag"), chromedp.Click(`[data-testid=publish]`),
+			chromedp.WaitVisible("[data-testid=tags-error]")); err != nil {
+			t.Fatal(err)
+		}
+		label, _ := chromedp.Run(tctx, chromedp.Text(`label[for=tags]`))
+		msg, _ := chromedp.Run(tctx, chromedp.Text("[data-testid=tags-error]"))
+		if !strings.Contains(label, "letters, digits and _") || !strings.Contains(msg, "“test-tag” has “-”: use letters, digits and _ only") {
+			t.Errorf("tags label %q, message %q", label, msg)
+		}
+		if n := drafts(); n != before {
+			t.Errorf("a draft was sent with a bad tag (%d requests)", n-before)
+		}
+		if err := chromedp.Do(tctx, chromedp.SetValue("#tags", "qa test_tag"), chromedp.SendKeys("#tags", " "),
+			chromedp.WaitNotVisible("[data-testid=tags-error]")); err != nil {
+			t.Fatal(err)
+		}
+	})
+
 	publishIn := func(t *testing.T, mode, title string) progress {
 		t.Helper()
 		if err := chromedp.Do(tctx,
@@ -407,6 +439,12 @@ func writeImages(t *testing.T, ctx context.Context, base string) map[string]stri
 	); err != nil {
 		st, _ := chromedp.Run(ctx, chromedp.Text("#media-status"))
 		t.Fatalf("images: %v (status %q)", err, st)
+	}
+	// The ticked cover shows the AI source type it will carry, the other one a person's.
+	origins, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`["cover", "inline"].map(r => { const s = document.querySelector('#media-list [data-role="' + r + '"] [name=media_source]');
+		return s.value + " " + s.options[s.selectedIndex].text; })`))
+	if err != nil || len(origins) != 2 || origins[0] != "trainedAlgorithmicMedia AI-generated (trained model)" || strings.HasPrefix(origins[1], "trainedAlgorithmicMedia") {
+		t.Errorf("Origin selects (cover, inline) = %q (%v)", origins, err)
 	}
 	cids, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`["cover", "inline"].map(r => document.querySelector('#media-list [data-role="' + r + '"]').dataset.cid)
 		.concat([document.getElementById("ai_disclosure").value, document.getElementById("body").value])`))

@@ -369,6 +369,22 @@ func TestBrowserJourney(t *testing.T) {
 			t.Errorf("verify page verdict = %q, %v", verdict, err)
 		}
 		screenshot(t, tctx, "verify")
+		// The verify pages fit a phone: the proof bundle's file input must not
+		// be wider than a 375 px screen.
+		verifyURL, err := chromedp.Run(tctx, chromedp.Evaluate[string](`location.href`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []string{verifyURL, s.url + "/verify"} {
+			if err := chromedp.Do(tctx, chromedp.EmulateViewport(375, 812, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+				chromedp.Navigate(u), chromedp.WaitVisible("[data-testid=bundle]")); err != nil {
+				t.Fatal(err)
+			}
+			if f := facts(t, tctx); f.ScrollWidth > f.InnerWidth || f.InnerWidth != 375 {
+				t.Errorf("phone %s: scrollWidth %d > innerWidth %d", u, f.ScrollWidth, f.InnerWidth)
+			}
+		}
+		screenshot(t, tctx, "verify-phone")
 		if d := dialogs(); len(d) > 0 {
 			t.Errorf("dialogs opened: %q", d)
 		}

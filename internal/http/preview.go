@@ -62,3 +62,7 @@ func (s *Server) handlePreview(r *render.Renderer) gin.HandlerFunc {
 		c.JSON(http.StatusOK, previewResponse{HTML: string(html)})
 	}
 }
+
+// NextVersion is the version number that publishing an edit creates, for the
+// Publish page's notice ("Publishing makes version 2").
+func (e editForm) NextVersion() int { return e.Version + 1 }

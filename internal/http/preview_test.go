@@ -3,6 +3,7 @@ package http_test
 import (
 	"encoding/json"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -120,4 +121,62 @@ func TestPreview(t *testing.T) {
 			t.Fatalf("cross-origin preview = %d %s", code, body)
 		}
 	})
+}
+
+// TestAuthorPageTexts checks what the author pages tell a person: the edit
+// notice names the next version's number, the Tags field states its rule and
+// checks it in the page, an AI-generated image's Origin shows the AI source
+// type, and the join page leads to the Publish page with the wallet, funding
+// and trust line explained.
+func TestAuthorPageTexts(t *testing.T) {
+	ctx := publishtest.Context(t)
+	a := startAuthorTools(t)
+	alice := publishtest.NewWallet(t)
+	publishtest.Fund(t, ctx, a.client, alice, 20_000_000)
+	me := alice.ClassicAddress.String()
+	token := a.signIn(t, alice)
+	var cover struct {
+		CID  string `json:"cid"`
+		Size int    `json:"size"`
+	}
+	a.must(t, "POST", "/api/v1/media", "/api/v1/media", token, smallPNG(t, 40, 30), 201, &cover)
+	m := map[string]any{"schema": "banx.manifest/1", "title": "Texts", "summary": "A summary.",
+		"body": "Body.", "category": "science", "language": "en", "author": me, "created": "2026-11-25T12:00:00Z",
+		"sources":       []map[string]string{{"name": "Reuters", "url": "https://www.reuters.com/"}},
+		"ai_disclosure": "The cover was made with an image model.",
+		"media": []map[string]any{{"cid": cover.CID, "role": "cover", "mime_type": "image/png", "size": cover.Size,
+			"alt": "A bar chart", "digital_source_type": "trainedAlgorithmicMedia"}}}
+	doc, _ := json.Marshal(m)
+	articleID, _ := a.publishSelf(t, alice, token, doc)
+
+	pages := []struct {
+		name, path string
+		want, not  []string
+	}{
+		{"OKEditNotice", "/publish?edit=" + strconv.FormatInt(articleID, 10),
+			[]string{"(version 1). Publishing makes version 2, chained",
+				"Tags: letters, digits and _ only", `pattern="[#\p{L}\p{M}\p{Nd}_\s,]*"`, `id="tags-error"`,
+				`<option value="trainedAlgorithmicMedia" data-ai-option selected>AI-generated (trained model)</option>`},
+			[]string{"+ 1", `<option value="digitalCapture" selected>`}},
+		{"OKNewArticle", "/publish", []string{`data-ai-option hidden>`}, nil},
+		{"OKJoin", "/authors/join", []string{`href="/publish"`, "never sent to Banx", "Fund the address", "BXE trust line", `href="/dashboard"`}, nil},
+	}
+	for _, tc := range pages {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, body := cookieRequest(t, "GET", a.url+tc.path, token, "-", "", nil)
+			if code != 200 {
+				t.Fatalf("GET %s = %d\n%s", tc.path, code, body)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("GET %s lacks %q", tc.path, w)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(body, w) {
+					t.Errorf("GET %s has %q", tc.path, w)
+				}
+			}
+		})
+	}
 }

@@ -171,9 +171,28 @@ export class Compose {
     this.schedule();
   }
 
+  /**
+   * aiChanged keeps the Origin select truthful: ticking AI-generated shows the
+   * AI source type the manifest will carry (and remembers the person-made
+   * type), unticking brings that type back.
+   */
   aiChanged(row) {
     const ai = row.querySelector("[name=media_ai]").checked;
-    row.querySelector("[name=media_source]").disabled = ai;
+    const select = row.querySelector("[name=media_source]");
+    const aiOption = select.querySelector("[data-ai-option]");
+    if (aiOption) {
+      if (ai && !aiOption.selected) {
+        row.dataset.nonAi = select.value;
+        aiOption.hidden = false;
+        aiOption.selected = true;
+      } else if (!ai) {
+        aiOption.hidden = true;
+        if (aiOption.selected) {
+          select.value = row.dataset.nonAi || select.options[0].value;
+        }
+      }
+    }
+    select.disabled = ai;
     const disclosure = $("ai_disclosure");
     if (ai && disclosure.value.trim() === "") {
       disclosure.value = DEFAULT_AI_DISCLOSURE;

@@ -229,9 +229,46 @@ function leafMessage(networkID, me, d) {
     "network: " + networkID + "\nauthor: " + me + "\nsha256: " + d.sha256 + "\ncid: " + d.cid + "\n";
 }
 
+/** TAG is the server's tag rule (internal/manifest): letters, digits and _, at least one letter. */
+const TAG = /^[\p{L}\p{M}\p{Nd}_]+$/u;
+
+/**
+ * tagsProblem checks the Tags field before anything is stored, so the rule is
+ * told next to the field rather than after a failed publish; "" when fine.
+ */
+function tagsProblem(raw) {
+  for (const t of raw.split(/[\s,]+/).map((t) => t.replace(/^#/, "")).filter(Boolean)) {
+    if (!TAG.test(t)) {
+      const bad = Array.from(t).find((c) => !TAG.test(c));
+      return "Tag \u201c" + t + "\u201d has \u201c" + bad + "\u201d: use letters, digits and _ only (write test_tag, not test-tag).";
+    }
+    if (!/\p{L}/u.test(t)) {
+      return "Tag \u201c" + t + "\u201d needs at least one letter.";
+    }
+  }
+  return "";
+}
+
+/** checkTags shows the Tags field's problem beside it; false when there is one. */
+function checkTags() {
+  const input = $("tags");
+  const problem = tagsProblem(input.value);
+  input.setCustomValidity(problem);
+  const out = $("tags-error");
+  out.textContent = problem;
+  out.hidden = problem === "";
+  if (problem) {
+    input.focus();
+  }
+  return problem === "";
+}
+
 async function publish(ev) {
   ev.preventDefault();
   const form = ev.target;
+  if (!checkTags()) {
+    return;
+  }
   if (!wallet || signedIn !== wallet.address()) {
     say($("publish-error"), "Sign in first.", "error");
     return;
@@ -359,6 +396,13 @@ function start() {
   $("sign-in").addEventListener("click", signIn);
   $("add-source").addEventListener("click", addSource);
   $("publish-form").addEventListener("submit", publish);
+  // The field's pattern stops the form first; its message then shows here.
+  $("tags").addEventListener("invalid", checkTags);
+  $("tags").addEventListener("input", () => {
+    if (!$("tags-error").hidden) {
+      checkTags();
+    }
+  });
   compose.start();
   for (const el of document.querySelectorAll("[data-needs-script]")) {
     el.disabled = false;
