@@ -15,6 +15,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Series is one named row of values, one per label of the chart.
@@ -41,15 +42,17 @@ type Chart struct {
 
 // Geometry of the drawing, in viewBox units. The SVG scales to its container.
 const (
-	width      = 480.0
-	plotLeft   = 50.0
-	plotRight  = 468.0
-	plotTop    = 20.0
-	plotBottom = 200.0
-	axisGap    = 18.0 // from the plot's bottom to the x labels' baseline
-	legendRow  = 20.0
-	legendCols = 3
-	fontSize   = 15
+	width        = 480.0
+	plotLeft     = 50.0
+	plotRight    = 468.0
+	plotTop      = 20.0
+	plotBottom   = 200.0
+	axisGap      = 18.0 // from the plot's bottom to the x labels' baseline
+	legendRow    = 20.0
+	legendSwatch = 16.0 // the colour square and the space after it
+	legendGap    = 18.0 // between one legend item and the next
+	labelGap     = 8.0  // the least space between two x labels
+	fontSize     = 15
 )
 
 // Palette colours series in order; they keep 3:1 contrast against white
@@ -91,17 +94,81 @@ func Int(n int64) string { return strconv.FormatInt(n, 10) }
 type svg struct {
 	b      strings.Builder
 	height float64
+	legend []legendItem
+}
+
+// legendItem is one legend entry placed by layoutLegend.
+type legendItem struct {
+	name string
+	x, y float64
+}
+
+// TextWidth estimates the width of s drawn at the chart's font size, in
+// viewBox units. The server has no font metrics, so it errs wide: narrow
+// glyphs count a third of an em, capitals and wide letters four fifths, CJK
+// and emoji a full em, everything else 0.62 em. Layout uses it to keep labels
+// apart, and tests use it to check that they are.
+func TextWidth(s string) float64 {
+	w := 0.0
+	for _, r := range s {
+		switch {
+		case strings.ContainsRune("il.,:;'|!ıjtf ()[]", r):
+			w += 0.34
+		case r >= 0x2E80:
+			w += 1.0
+		case strings.ContainsRune("MWmw@%", r) || unicode.IsUpper(r):
+			w += 0.8
+		default:
+			w += 0.62
+		}
+	}
+	return w * fontSize
+}
+
+// fitText shortens s with an ellipsis until it is at most max wide.
+func fitText(s string, max float64) string {
+	if TextWidth(s) <= max {
+		return s
+	}
+	rs := []rune(s)
+	for len(rs) > 1 && TextWidth(string(rs)+"…") > max {
+		rs = rs[:len(rs)-1]
+	}
+	return strings.TrimSpace(string(rs)) + "…"
+}
+
+// layoutLegend places the legend's items left to right under the plot, each
+// as wide as its measured text, wrapping to a new row when the next one would
+// pass the plot's right edge; a name too long for a whole row is shortened.
+// It returns the items and the number of rows.
+func layoutLegend(names []string) ([]legendItem, int) {
+	if len(names) == 0 {
+		return nil, 0
+	}
+	full := plotRight - plotLeft
+	out := make([]legendItem, len(names))
+	x, row := plotLeft, 0
+	for i, n := range names {
+		n = fitText(n, full-legendSwatch)
+		w := legendSwatch + TextWidth(n)
+		if x > plotLeft && x+w > plotRight {
+			x, row = plotLeft, row+1
+		}
+		out[i] = legendItem{name: n, x: x, y: plotBottom + axisGap + 10 + legendRow*float64(row) + 4}
+		x += w + legendGap
+	}
+	return out, row + 1
 }
 
 func (s *svg) printf(format string, args ...any) { fmt.Fprintf(&s.b, format, args...) }
 
 // open writes the root element, title and description. The description lists
 // every value, so the chart's data is available without seeing it.
-func open(c Chart, kind string, legend int) *svg {
+func open(c Chart, kind string, legend []string) *svg {
 	s := &svg{height: plotBottom + axisGap + 10}
-	if legend > 0 {
-		s.height += legendRow * math.Ceil(float64(legend)/legendCols)
-	}
+	var rows int
+	s.legend, rows = layoutLegend(legend)
+	s.height += legendRow * float64(rows)
 	s.printf(`<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-%s" id="%s" viewBox="0 0 %s %s" width="%s" height="%s" role="img" aria-labelledby="%s-title %s-desc" font-family="system-ui, sans-serif" font-size="%d">`,
 		kind, c.ID, num(width), num(s.height), num(width), num(s.height), c.ID, c.ID, fontSize)
 	s.printf(`<title id="%s-title">%s</title>`, c.ID, esc(c.Title))
@@ -168,7 +235,8 @@ func (s *svg) close() template.HTML {
 }
 
 // axis draws the y grid with tick labels up to top, and the x labels, thinned
-// so they never overlap.
+// to every k-th so that the widest one, centred on its band, keeps labelGap
+// clear of the next one shown.
 func (s *svg) axis(c Chart, top float64, band float64) {
 	for i := 0; i <= 4; i++ {
 		v := top * float64(i) / 4
@@ -176,7 +244,11 @@ func (s *svg) axis(c Chart, top float64, band float64) {
 		s.printf(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#d9dde4" stroke-width="1"/>`, num(plotLeft), num(y), num(plotRight), num(y))
 		s.printf(`<text x="%s" y="%s" text-anchor="end" fill="#4a5160" aria-hidden="true">%s</text>`, num(plotLeft-4), num(y+4), tick(v))
 	}
-	every := int(math.Ceil(float64(len(c.Labels)) / 8))
+	widest := 0.0
+	for _, l := range c.Labels {
+		widest = max(widest, TextWidth(l))
+	}
+	every := max(1, int(math.Ceil((widest+labelGap)/band)))
 	for j, l := range c.Labels {
 		if j%every != 0 {
 			continue
@@ -186,14 +258,12 @@ func (s *svg) axis(c Chart, top float64, band float64) {
 	}
 }
 
-// legend names the series under the plot, in rows of legendCols.
-func (s *svg) legend(names []string, colours []string) {
-	colW := (plotRight - plotLeft) / legendCols
-	for i, n := range names {
-		x := plotLeft + colW*float64(i%legendCols)
-		y := plotBottom + axisGap + 10 + legendRow*float64(i/legendCols) + 4
+// legend draws the items layoutLegend placed when the chart was opened, in
+// the given colours.
+func (s *svg) drawLegend(colours []string) {
+	for i, it := range s.legend {
 		s.printf(`<g class="legend-item"><rect x="%s" y="%s" width="12" height="12" fill="%s"/><text x="%s" y="%s" fill="#16181d">%s</text></g>`,
-			num(x), num(y), colours[i], num(x+16), num(y+11), esc(n))
+			num(it.x), num(it.y), colours[i], num(it.x+legendSwatch), num(it.y+11), esc(it.name))
 	}
 }
 

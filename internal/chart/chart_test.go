@@ -3,9 +3,11 @@ package chart_test
 import (
 	"encoding/xml"
 	"flag"
+	"fmt"
 	"html/template"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -237,4 +239,122 @@ func TestEscapes(t *testing.T) {
 		t.Fatalf("markup in labels reached the SVG: %s", h)
 	}
 	parse(t, h)
+}
+
+// box is a text's extent along the x axis in viewBox units.
+type box struct {
+	text, anchor string
+	x, y, w      float64
+}
+
+func (b box) left() float64 {
+	if b.anchor == "middle" {
+		return b.x - b.w/2
+	}
+	return b.x
+}
+
+func (b box) right() float64 { return b.left() + b.w }
+
+// textBoxes reads every text element's position and estimated width.
+func textBoxes(t *testing.T, h template.HTML) []box {
+	t.Helper()
+	var out []box
+	dec := xml.NewDecoder(strings.NewReader(string(h)))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok || se.Name.Local != "text" {
+			continue
+		}
+		var b box
+		for _, a := range se.Attr {
+			switch a.Name.Local {
+			case "x":
+				b.x, _ = strconv.ParseFloat(a.Value, 64)
+			case "y":
+				b.y, _ = strconv.ParseFloat(a.Value, 64)
+			case "text-anchor":
+				b.anchor = a.Value
+			}
+		}
+		var inner string
+		if err := dec.DecodeElement(&inner, &se); err != nil {
+			t.Fatal(err)
+		}
+		b.text, b.w = inner, chart.TextWidth(inner)
+		out = append(out, b)
+	}
+	return out
+}
+
+// TestLabelsApart draws the dashboard's worst case, twelve seven-character
+// epoch labels and long article titles in the legend, and checks on the SVG
+// that no two labels on one line overlap and none leaves the drawing.
+func TestLabelsApart(t *testing.T) {
+	var labels []string
+	for e := 467936; e < 467948; e++ {
+		labels = append(labels, "E"+strconv.Itoa(e))
+	}
+	zeros := func(v string) []string {
+		out := make([]string, len(labels))
+		for i := range out {
+			out[i] = "0"
+		}
+		out[3] = v
+		return out
+	}
+	c := chart.Chart{ID: "apart", Title: "Counted views per epoch", Unit: "views", Labels: labels, Series: []chart.Series{
+		{Name: "“A New Opening? What the US-Iran Talks…", Values: zeros("3")},
+		{Name: "Batch test article", Values: zeros("2")},
+		{Name: "Published from the browser, self anchored", Values: zeros("1")},
+		{Name: strings.Repeat("Wide WWW ", 12), Values: zeros("4")},
+	}}
+	for name, draw := range map[string]func(chart.Chart) (template.HTML, error){"Bars": chart.Bars, "StackedBars": chart.StackedBars, "Line": chart.Line} {
+		t.Run("OK"+name, func(t *testing.T) {
+			h, err := draw(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := parse(t, h)
+			var vbW float64
+			fmt.Sscanf(d.ViewBox, "0 0 %g", &vbW)
+			lines := map[float64][]box{}
+			axis, legend := 0, 0
+			for _, b := range textBoxes(t, h) {
+				if b.anchor == "end" || (b.anchor == "middle" && !strings.HasPrefix(b.text, "E4679")) {
+					continue // y ticks and data labels
+				}
+				lines[b.y] = append(lines[b.y], b)
+				if strings.HasPrefix(b.text, "E4679") {
+					axis++
+				} else {
+					legend++
+				}
+				if b.left() < 0 || b.right() > vbW {
+					t.Errorf("%q spans %.1f..%.1f, outside the drawing 0..%.0f", b.text, b.left(), b.right(), vbW)
+				}
+			}
+			if axis < 2 || legend != len(c.Series) {
+				t.Fatalf("%d axis labels and %d legend names drawn, want some and %d", axis, legend, len(c.Series))
+			}
+			for y, row := range lines {
+				for i := range row {
+					for j := i + 1; j < len(row); j++ {
+						a, b := row[i], row[j]
+						pad := 4.0
+						if a.anchor == "" {
+							pad = 16 // a legend name follows its colour square
+						}
+						if a.left() < b.right()+pad && b.left() < a.right()+pad {
+							t.Errorf("at y=%g %q (%.1f..%.1f) and %q (%.1f..%.1f) overlap", y, a.text, a.left(), a.right(), b.text, b.left(), b.right())
+						}
+					}
+				}
+			}
+		})
+	}
 }

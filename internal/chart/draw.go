@@ -25,7 +25,7 @@ func Bars(c Chart) (template.HTML, error) {
 		}
 	}
 	if len(c.Series) > 1 {
-		s.legend(names(c), colours(len(c.Series)))
+		s.drawLegend(colours(len(c.Series)))
 	}
 	return s.close(), nil
 }
@@ -62,7 +62,11 @@ func StackedBars(c Chart) (template.HTML, error) {
 			}
 		}
 	}
-	s := open(c, "stacked", len(shown))
+	var ns, cs []string
+	for _, i := range shown {
+		ns, cs = append(ns, c.Series[i].Name), append(cs, Palette[i%len(Palette)])
+	}
+	s := open(c, "stacked", ns)
 	top := scaleTop(maxOf([][]*big.Rat{totals}))
 	band := bandOf(c)
 	s.axis(c, top, band)
@@ -86,11 +90,7 @@ func StackedBars(c Chart) (template.HTML, error) {
 				num(x+barW/2), num(yOf(f64(totals[j]), top)-4), totals[j].FloatString(scale))
 		}
 	}
-	var ns, cs []string
-	for _, i := range shown {
-		ns, cs = append(ns, c.Series[i].Name), append(cs, Palette[i%len(Palette)])
-	}
-	s.legend(ns, cs)
+	s.drawLegend(cs)
 	return s.close(), nil
 }
 
@@ -118,7 +118,7 @@ func Line(c Chart) (template.HTML, error) {
 		}
 	}
 	if len(c.Series) > 1 {
-		s.legend(names(c), colours(len(c.Series)))
+		s.drawLegend(colours(len(c.Series)))
 	}
 	return s.close(), nil
 }
@@ -166,9 +166,9 @@ func start(c Chart, kind string) (s *svg, vals [][]*big.Rat, top, band float64, 
 	if vals, err = c.validate(); err != nil {
 		return nil, nil, 0, 0, err
 	}
-	legend := 0
+	var legend []string
 	if len(c.Series) > 1 {
-		legend = len(c.Series)
+		legend = names(c)
 	}
 	s = open(c, kind, legend)
 	top = scaleTop(maxOf(vals))
