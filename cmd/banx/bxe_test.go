@@ -95,7 +95,7 @@ func TestServeRewards(t *testing.T) {
 		{"ErrTrustLineUnfunded", "POST", "/api/v1/token/trustline/prepare", "", `{"account":"rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe"}`, 404, "does not exist"},
 		{"ErrTrustLineBadAccount", "POST", "/api/v1/token/trustline/prepare", "", `{"account":"nope"}`, 400, "not a classic"},
 		{"ErrTrustLineUnknownField", "POST", "/api/v1/token/trustline/prepare", "", `{"acount":"x"}`, 400, "unknown field"},
-		{"ErrBeneficiariesNoToken", "PUT", "/api/v1/authors/" + a1 + "/beneficiaries", "", `{"beneficiaries":[]}`, 401, "operator"},
+		{"ErrBeneficiariesNoToken", "PUT", "/api/v1/authors/" + a1 + "/beneficiaries", "", `{"beneficiaries":[]}`, 401, "sign in first: send Authorization: Bearer "},
 		{"ErrBeneficiariesSum", "PUT", "/api/v1/authors/" + a1 + "/beneficiaries", s.token, `{"beneficiaries":[{"account":"` + a1 + `","basis_points":6000},{"account":"` + a2 + `","basis_points":3000}]}`, 400, "sum to 9000"},
 		{"ErrPlanNoToken", "POST", "/api/v1/payouts/3/plan", "", "", 401, "operator"},
 		{"ErrRunNoToken", "POST", "/api/v1/payouts/3/run", "", "", 401, "operator"},
