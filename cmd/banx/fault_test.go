@@ -301,6 +301,9 @@ func TestFaultDiskFull(t *testing.T) {
 				continue
 			}
 			expectUnavailable(t, "draft on a full disk", r, err, "disk full", "disk is full")
+			if strings.Contains(r.errorMessage(), dir) {
+				t.Errorf("the answer shows the server's file paths: %s", r)
+			}
 			refused++
 		}
 		beacons := 0

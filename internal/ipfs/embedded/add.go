@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 
@@ -61,7 +62,7 @@ func (c *collector) Add(_ context.Context, nd format.Node) error {
 func (c *collector) startSpool() error {
 	f, err := os.CreateTemp(c.dir, "add-*.spool")
 	if err != nil {
-		return unavailable(err, "create add spool in %s", c.dir)
+		return unavailable(fmt.Errorf("%s: %w", c.dir, err), "create add spool")
 	}
 	c.spool, c.bw = f, bufio.NewWriterSize(f, 256<<10)
 	for _, b := range c.blocks {

@@ -163,7 +163,7 @@ func (s *Store) spoolCAR(r io.Reader) (*os.File, []cid.Cid, error) {
 	}
 	f, err := os.CreateTemp(filepath.Dir(s.path), "import-*.car")
 	if err != nil {
-		return nil, nil, unavailable(err, "create CAR spool in %s", filepath.Dir(s.path))
+		return nil, nil, unavailable(fmt.Errorf("%s: %w", filepath.Dir(s.path), err), "create CAR spool")
 	}
 	fail := func(err error) (*os.File, []cid.Cid, error) {
 		f.Close()

@@ -13,6 +13,7 @@ import (
 // message that names the store, and says "disk full" when that is the cause:
 // the caller sees the message, and "write block" alone would not tell an
 // operator which component to look at, nor that freeing space is the cure.
+// File paths belong in err (logged), not in the message (answered).
 func unavailable(err error, format string, args ...any) error {
 	msg := "embedded IPFS store: " + fmt.Sprintf(format, args...)
 	if diskFull(err) {

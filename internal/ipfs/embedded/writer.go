@@ -3,6 +3,7 @@ package embedded
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/banxmedia/banx/internal/banx"
 	"github.com/ipfs/go-cid"
@@ -162,14 +163,14 @@ func (s *Store) runCheckpointer() {
 func (s *Store) runTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return unavailable(err, "begin transaction on %s", s.path)
+		return unavailable(fmt.Errorf("%s: %w", s.path, err), "begin transaction")
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return unavailable(err, "commit to %s", s.path)
+		return unavailable(fmt.Errorf("%s: %w", s.path, err), "commit blocks")
 	}
 	return nil
 }
