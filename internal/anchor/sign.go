@@ -112,9 +112,12 @@ func checkSignature(field, s string) error {
 // becomes the key's master address. It serves tests and the CLI; a browser
 // wallet signs SigningMessage itself.
 func SignLeaf(l Leaf, seed string) (Leaf, error) {
+	if !SeedShaped(seed) {
+		return Leaf{}, banx.Errorf(banx.EINVALID, "sign leaf: the seed is not a valid XRPL seed")
+	}
 	w, err := wallet.FromSeed(seed, "")
 	if err != nil {
-		return Leaf{}, banx.Wrap(banx.EINVALID, err, "sign leaf: the seed is not a valid XRPL seed")
+		return Leaf{}, banx.Errorf(banx.EINVALID, "sign leaf: the seed is not a valid XRPL seed")
 	}
 	if l.Author == "" {
 		l.Author = string(w.ClassicAddress)
@@ -216,4 +219,25 @@ func KeyOwner(account, pubKeyHex string) (KeyOwnership, error) {
 func publicKeyBytes(s string) []byte {
 	b, _ := hex.DecodeString(s)
 	return b
+}
+
+// xrplAlphabet is the XRP Ledger's base58 alphabet.
+const xrplAlphabet = "rpshnaf39wBUDNEGHJKLM4PQRST7VWXYZ2bcdeCg65jkm8oFqi1tuvAxyz"
+
+// SeedShaped reports whether seed looks like an encoded XRPL seed: 29 to 31
+// characters (29 for secp256k1 "s...", 31 for ed25519 "sEd...") of the XRPL
+// base58 alphabet. xrpl-go's wallet.FromSeed indexes a table by byte and
+// panics on other characters (a bidi override or a zero-width space pasted
+// with the seed), so every caller checks the shape first. Callers report a
+// failure without the seed: it is a secret.
+func SeedShaped(seed string) bool {
+	if len(seed) < 29 || len(seed) > 31 {
+		return false
+	}
+	for i := 0; i < len(seed); i++ {
+		if strings.IndexByte(xrplAlphabet, seed[i]) < 0 {
+			return false
+		}
+	}
+	return true
 }

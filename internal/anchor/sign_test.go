@@ -122,6 +122,21 @@ func TestSignLeafErr(t *testing.T) {
 		_, err := anchor.SignLeaf(anchor.Leaf{SHA256: sha, CID: cidOfTest}, "not-a-seed")
 		wantErr(t, err, banx.EINVALID, "sign leaf: the seed is not a valid XRPL seed")
 	})
+	// Characters outside base58 made xrpl-go's decoder panic (index out of range).
+	for name, seed := range map[string]string{
+		"ErrSeedRTLOverride":   "\u202e" + k.alice.Seed[1:],
+		"ErrSeedZeroWidth":     k.alice.Seed[:10] + "\u200b" + k.alice.Seed[13:],
+		"ErrSeedTrailingSpace": k.alice.Seed + " ",
+		"ErrSeedLatin1":        k.alice.Seed[:28] + "\u00e9",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := anchor.SignLeaf(anchor.Leaf{SHA256: sha, CID: cidOfTest}, seed)
+			wantErr(t, err, banx.EINVALID, "sign leaf: the seed is not a valid XRPL seed")
+			if strings.Contains(err.Error(), k.alice.Seed[2:12]) {
+				t.Fatalf("error %q echoes the seed", err)
+			}
+		})
+	}
 	t.Run("ErrContent", func(t *testing.T) {
 		_, err := anchor.SignLeaf(anchor.Leaf{SHA256: "00", CID: cidOfTest}, k.alice.Seed)
 		wantErr(t, err, banx.EINVALID, `sign leaf: sha256 "00" is not a SHA-256 digest`)

@@ -238,6 +238,9 @@ func KeyBelongs(ctx context.Context, accounts AccountReader, address, publicKey 
 // Sign signs a sign-in message with an XRPL seed, as a wallet would, and
 // returns the public key and signature in upper-case hex. For the CLI and tests.
 func Sign(message, seed string) (publicKey, signature string, err error) {
+	if !anchor.SeedShaped(seed) {
+		return "", "", banx.Errorf(banx.EINVALID, "the seed is not a valid XRPL seed")
+	}
 	w, err := wallet.FromSeed(seed, "")
 	if err != nil {
 		return "", "", banx.Errorf(banx.EINVALID, "the seed is not a valid XRPL seed")

@@ -208,3 +208,25 @@ func wantRefusal(t *testing.T, err error, code, reason string) {
 		t.Fatalf("err = %v, want %s containing %q", err, code, reason)
 	}
 }
+
+// TestSignSeed: a seed with characters outside XRPL base58 (pasted with a bidi
+// override or a zero-width space) made xrpl-go's decoder panic; Sign refuses
+// it without echoing it.
+func TestSignSeed(t *testing.T) {
+	good := publishtest.NewEd25519Wallet(t).Seed
+	msg := "banx sign-in"
+	for name, seed := range map[string]string{
+		"ErrRTLOverride": "\u202e" + good[3:],
+		"ErrZeroWidth":   good[:10] + "\u200b" + good[13:],
+		"ErrShort":       good[:20],
+		"ErrEmpty":       "",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, _, err := auth.Sign(msg, seed)
+			wantRefusal(t, err, banx.EINVALID, "the seed is not a valid XRPL seed")
+			if len(seed) > 12 && strings.Contains(err.Error(), good[3:12]) {
+				t.Fatalf("error %q echoes the seed", err)
+			}
+		})
+	}
+}
