@@ -52,6 +52,9 @@ func (s *Server) routes() {
 		api.GET("/authors/:address/beneficiaries", s.handleGetBeneficiaries)
 		api.PUT("/authors/:address/beneficiaries", s.requireSelfOrOperator(), s.handleSetBeneficiaries)
 		api.PUT("/authors/:address/rewards", s.requireSelfOrOperator(), s.handleSetRewardsPreference)
+		if s.Auth != nil {
+			api.POST("/token/trustline/submit", s.requireAuthor(), s.handleSubmitTrustLine)
+		}
 	}
 	// Pages are HTML for readers, not API operations, so they are not in
 	// contracts/openapi.yaml; they are registered with Handle, which the
