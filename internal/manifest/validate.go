@@ -353,7 +353,8 @@ func checkEncoding(field, s string) *issue {
 
 func checkChars(field, s string, multiline bool) *issue {
 	line := 1
-	for _, r := range s {
+	prev := rune(-1)
+	for i, r := range s {
 		switch {
 		case multiline && r == '\n':
 			line++
@@ -362,7 +363,12 @@ func checkChars(field, s string, multiline bool) *issue {
 			return atLine(invalid(field, "control character %U not allowed", r), line, multiline)
 		case r == utf8.RuneError:
 			return atLine(invalid(field, "replacement character U+FFFD not allowed"), line, multiline)
+		case r >= 0xAD && unicode.Is(unicode.Cf, r):
+			if reason := formatRefusal(s, i, r, prev, multiline); reason != "" {
+				return atLine(invalid(field, "%s", reason), line, multiline)
+			}
 		}
+		prev = r
 	}
 	first, _ := utf8.DecodeRuneInString(s)
 	last, _ := utf8.DecodeLastRuneInString(s)
@@ -370,6 +376,69 @@ func checkChars(field, s string, multiline bool) *issue {
 		return invalid(field, "leading or trailing white space not allowed")
 	}
 	return checkNFC(field, s, multiline)
+}
+
+// formatRefusal says why the format character r (Unicode category Cf) at byte
+// i of s is refused, or "" when it is allowed there. Format characters are
+// invisible yet change how text displays: "Invoice \u202efdp.exe" shows as
+// "Invoice exe.pdf", and a zero-width space makes two titles that look alike
+// differ. Single-line fields (title, summary, names, alt text) refuse them all,
+// except ZWNJ and ZWJ between two letters, marks or symbols, which Persian
+// words and emoji sequences (👨‍👩‍👧) need, and the tag characters of an
+// emoji flag sequence (🏴 followed by U+E0020-U+E007F). The body is Markdown
+// in any script: it keeps the zero-width and directional marks that real
+// right-to-left and Asian text uses (LRM, RLM, ZWSP, ZWNJ, ZWJ...), but refuses
+// the bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069),
+// which can reorder a link's text as above and which Markdown never needs.
+func formatRefusal(s string, i int, r rune, prev rune, multiline bool) string {
+	if multiline {
+		if (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) {
+			return fmt.Sprintf("bidirectional control character %s not allowed: it can reorder how the text around it displays", describeFormat(r))
+		}
+		return ""
+	}
+	switch {
+	case r == 0x200C || r == 0x200D:
+		next, n := utf8.DecodeRuneInString(s[i+utf8.RuneLen(r):])
+		if n > 0 && joins(prev) && joins(next) {
+			return ""
+		}
+		return fmt.Sprintf("invisible format character %s allowed only between two letters, marks or symbols", describeFormat(r))
+	case r >= 0xE0020 && r <= 0xE007F && (prev == 0x1F3F4 || (prev >= 0xE0020 && prev <= 0xE007F)):
+		return ""
+	}
+	return fmt.Sprintf("invisible format character %s not allowed: it changes how the text displays", describeFormat(r))
+}
+
+// joins reports whether ZWNJ or ZWJ may stand next to r: a letter, a mark
+// (such as the emoji presentation selector U+FE0F) or a symbol (an emoji).
+func joins(r rune) bool {
+	return r >= 0 && r != utf8.RuneError && unicode.IsLetter(r) || unicode.IsMark(r) || unicode.Is(unicode.So, r) || unicode.Is(unicode.Sk, r)
+}
+
+// formatNames names the format characters an author may meet, so the refusal
+// says what the invisible character is.
+var formatNames = map[rune]string{
+	0x00AD: "soft hyphen", 0x061C: "arabic letter mark", 0x180E: "mongolian vowel separator",
+	0x200B: "zero width space", 0x200C: "zero width non-joiner", 0x200D: "zero width joiner",
+	0x200E: "left-to-right mark", 0x200F: "right-to-left mark",
+	0x202A: "left-to-right embedding", 0x202B: "right-to-left embedding", 0x202C: "pop directional formatting",
+	0x202D: "left-to-right override", 0x202E: "right-to-left override",
+	0x2060: "word joiner", 0x2066: "left-to-right isolate", 0x2067: "right-to-left isolate",
+	0x2068: "first strong isolate", 0x2069: "pop directional isolate",
+	0xFEFF: "zero width no-break space or byte order mark",
+}
+
+// describeFormat is "U+202E (right-to-left override)", or the bare code point
+// for a format character without a name here.
+func describeFormat(r rune) string {
+	if n, ok := formatNames[r]; ok {
+		return fmt.Sprintf("%U (%s)", r, n)
+	}
+	if r >= 0xE0000 && r <= 0xE007F {
+		return fmt.Sprintf("%U (tag character)", r)
+	}
+	return fmt.Sprintf("%U", r)
 }
 
 // checkNFC rejects text that Unicode normalization would change. Banx never
