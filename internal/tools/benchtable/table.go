@@ -119,14 +119,21 @@ func render(w io.Writer, p parsed) error {
 	return tw.Flush()
 }
 
-// find returns the first result matching pattern that has unit.
+// find returns the median result (by its figure in unit) of those matching
+// pattern: a benchmark run with -count N gives N rounds, and on a shared
+// machine one round can be far off, so the middle round is the figure.
 func find(rs []result, pattern *regexp.Regexp, unit string) (result, bool) {
+	var match []result
 	for _, r := range rs {
 		if _, ok := r.values[unit]; ok && pattern.MatchString(r.key()) {
-			return r, true
+			match = append(match, r)
 		}
 	}
-	return result{}, false
+	if len(match) == 0 {
+		return result{}, false
+	}
+	sort.SliceStable(match, func(i, j int) bool { return match[i].values[unit] < match[j].values[unit] })
+	return match[(len(match)-1)/2], true
 }
 
 // compare gives figure/baseline and whether the figure is at least as good as
