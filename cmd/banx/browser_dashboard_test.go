@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Peersyst/xrpl-go/xrpl/transaction/types"
+	"github.com/Peersyst/xrpl-go/xrpl/wallet"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
@@ -82,7 +84,8 @@ func noSideScroll(t *testing.T, ctx context.Context, name string) {
 func TestBrowserDashboards(t *testing.T) {
 	alloc := browser(t)
 	ctx := publishtest.Context(t)
-	s := startRewardServe(t)
+	ledgerAddr := freeAddr(t)
+	s := &rewardServer{startServe(t, map[string]string{"BANX_LEDGER_ADDR": ledgerAddr})}
 	m := devAuthorLine.FindAllStringSubmatch(s.stdout(), -1)
 	if len(m) < 1 {
 		t.Fatalf("serve printed no dev author wallets:\n%s", s.stdout())
@@ -236,7 +239,7 @@ func TestBrowserDashboards(t *testing.T) {
 			chromedp.Click("[data-testid=save-beneficiaries]"), chromedp.WaitVisible("[data-testid=settings-error]")); err != nil {
 			t.Fatal(err)
 		}
-		if msg, _ := chromedp.Run(tctx, chromedp.Text("[data-testid=settings-error]")); !strings.Contains(msg, "they must sum to exactly 10000 (100%)") {
+		if msg, _ := chromedp.Run(tctx, chromedp.Text("[data-testid=settings-error]")); !strings.Contains(msg, "The shares add up to 90 %: they must add up to exactly 100 %.") {
 			t.Errorf("refused split says %q", msg)
 		}
 		if kept, _ := chromedp.Run(tctx, chromedp.Evaluate[string](`document.querySelector('`+row(2, "account")+`').value`)); kept != two {
@@ -268,5 +271,88 @@ func TestBrowserDashboards(t *testing.T) {
 			t.Errorf("dashboard after declining: %q (%v)", facts, err)
 		}
 		screenshot(t, tctx, "dashboard-settings")
+	})
+
+	// A browser-only author: a key made on the Publish page (kept in the tab),
+	// an article published there, then the dashboard's button adds the BXE
+	// trust line with that key, and the next payout reaches the account.
+	t.Run("OKBrowserAuthorTrustLine", func(t *testing.T) {
+		tctx, dialogs := tab(t, alloc)
+		sent := recordRequests(t, tctx)
+		if err := chromedp.Do(tctx, chromedp.Navigate(s.url+"/publish"), chromedp.WaitReady(`main[data-ready="true"]`),
+			chromedp.Click("#wallet-keep"), chromedp.Click("#wallet-generate"), chromedp.WaitVisible("#wallet-info")); err != nil {
+			t.Fatal(err)
+		}
+		me, err := chromedp.Run(tctx, chromedp.Text("#wallet-address"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		seed, err := chromedp.Run(tctx, chromedp.Evaluate[string](`document.getElementById("wallet-seed-shown").textContent`))
+		if err != nil || seed == "" {
+			t.Fatalf("page seed %q (%v)", seed, err)
+		}
+		publishtest.Fund(t, ctx, publishtest.Dial(t, "http://"+ledgerAddr+"/"), &wallet.Wallet{ClassicAddress: types.Address(me)}, 50_000_000)
+		title := "Written and rewarded in the browser"
+		if err := chromedp.Do(tctx, chromedp.Click("#sign-in"), chromedp.WaitVisible(`#session-status[data-kind="ok"]`),
+			chromedp.WaitEnabled("#title"), chromedp.SetValue("#title", title),
+			chromedp.SetValue("#summary", "An article by an author who has only a browser."),
+			chromedp.SetValue("#body", "The body of the article.\n"), chromedp.SetValue("#category", "technology"),
+			chromedp.SetValue(`#sources [data-source]:nth-child(1) [name=source_name]`, "Reuters"),
+			chromedp.SetValue(`#sources [data-source]:nth-child(1) [name=source_url]`, "https://www.reuters.com/"),
+			chromedp.Click(`input[name=mode][value=self]`), chromedp.Click(`[data-testid=publish]`)); err != nil {
+			t.Fatal(err)
+		}
+		p := waitInPage(t, tctx)
+		articleID, _ := strconv.ParseInt(strings.Split(strings.TrimPrefix(p.ArticleHref, "/a/"), "/")[0], 10, 64)
+
+		if err := chromedp.Do(tctx, chromedp.Navigate(s.url+"/dashboard"), chromedp.WaitVisible("[data-testid=add-trustline]"),
+			chromedp.WaitEnabled("[data-testid=add-trustline]"), chromedp.WaitVisible("[data-testid=trustline-wallet]")); err != nil {
+			t.Fatal(err)
+		}
+		if line, _ := chromedp.Run(tctx, chromedp.Text("[data-testid=trustline]")); !strings.HasPrefix(line, "Not set") {
+			t.Fatalf("trust line before = %q", line)
+		}
+		screenshot(t, tctx, "dashboard-trustline-before")
+		if err := chromedp.Do(tctx, chromedp.Click("[data-testid=add-trustline]")); err != nil {
+			t.Fatal(err)
+		}
+		waitAcrossNavigation(t, tctx, `(() => { const e = document.querySelector("[data-testid=trustline]");
+			return !!e && e.textContent.startsWith("Set, limit"); })()`)
+		screenshot(t, tctx, "dashboard-trustline-after")
+		for _, r := range sent() {
+			if strings.Contains(r.body, seed) || strings.Contains(r.url, seed) {
+				t.Fatalf("the seed was sent in %s %s", r.method, r.url)
+			}
+			for _, h := range r.headers {
+				if strings.Contains(h, seed) {
+					t.Fatalf("the seed was sent in a header of %s", r.url)
+				}
+			}
+		}
+
+		// Views in epoch 4, planned and paid: the BXE reaches the new line.
+		policy, _ := reward.DefaultPolicy()
+		start, _ := policy.Epoch(4)
+		addCountedViews(t, s.dataDir, articleID, me, 3, start.Add(time.Hour))
+		for _, step := range []string{"plan", "run"} {
+			if code, body, _ := s.do(t, "POST", "/api/v1/payouts/4/"+step, s.token, nil); code != 200 {
+				t.Fatalf("%s epoch 4 = %d %s", step, code, body)
+			}
+		}
+		var plan reward.Plan
+		if code, body, _ := s.do(t, "GET", "/api/v1/payouts/4/plan", "", nil); code != 200 || json.Unmarshal(body, &plan) != nil || len(plan.Leaves) != 1 || plan.Leaves[0].Author != me {
+			t.Fatalf("plan of epoch 4 = %d %s", code, body)
+		}
+		if err := chromedp.Do(tctx, chromedp.Reload(), chromedp.WaitVisible("[data-testid=bxe-balance]")); err != nil {
+			t.Fatal(err)
+		}
+		got, err := chromedp.Run(tctx, chromedp.Evaluate[[]string](`["bxe-balance", "paid-you"].map(id => document.querySelector("[data-testid=" + id + "]").textContent)`))
+		if err != nil || len(got) != 2 || got[0] != plan.Leaves[0].Amount || got[1] != plan.Leaves[0].Amount {
+			t.Errorf("after the payout: balance, paid to you = %q (%v), want %s", got, err, plan.Leaves[0].Amount)
+		}
+		screenshot(t, tctx, "dashboard-trustline-paid")
+		if d := dialogs(); len(d) > 0 {
+			t.Errorf("dialogs opened: %q", d)
+		}
 	})
 }

@@ -7,6 +7,7 @@ import { sha256 } from "@xrplf/isomorphic/sha256";
 import { bytesToHex } from "@xrplf/isomorphic/utils";
 import { LocalSeedWallet, SESSION_KEY, utf8Hex } from "./wallet.js";
 import { Compose } from "./compose.js";
+import { startTrustLine } from "./trustline.js";
 
 /** MAX_FEE_DROPS is the largest self-anchor fee the page agrees to sign, as the CLI's --max-fee. */
 const MAX_FEE_DROPS = 100000n;
@@ -373,6 +374,7 @@ function addSource() {
 
 function start() {
   if (!$("publish-form")) {
+    startTrustLine(); // the dashboard shares this bundle
     return;
   }
   const keep = $("wallet-keep");
