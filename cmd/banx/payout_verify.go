@@ -47,10 +47,10 @@ func runPayoutVerify(ctx context.Context, args []string, e env) error {
 	currency := fs.String("currency", "", "the token currency (default: the token contract's)")
 	dist := fs.String("distribution", "", "the account payouts come from (default: the token contract's; none checks no sender)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
-	positional, err := parseInterleaved(fs, args)
-	if err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	positional := fs.Args()
 	switch {
 	case len(positional) != 1:
 		fs.Usage()

@@ -52,7 +52,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
-			return c.run(ctx, args[1:], e)
+			if err := c.run(ctx, args[1:], e); err != nil {
+				return &cleanErr{err}
+			}
+			return nil
 		}
 	}
 	usage(stderr)
@@ -93,15 +96,4 @@ func newFlagSet(name string, e env) *flag.FlagSet {
 	fs := flag.NewFlagSet("banx "+name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	return fs
-}
-
-// parseFlags parses args, turning -h into a clean nil-error exit path.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError(err.Error())
-	}
-	return nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -26,10 +25,16 @@ asking only the XRPL node (--xrpl) and the IPFS node (--ipfs) you choose; it
 never asks Banx. TXHASH verifies a self anchor from the ledger alone (a batch
 anchor needs the article's proof bundle); BUNDLE.json is a proof bundle file
 (- reads standard input); ARTICLE-URL is an article version's page or proof URL
-on a Banx site, from which only the proof bundle is taken.
+on a Banx site: an article page /a/{id}[/{slug}] verifies the latest published
+version, /articles/{id}/versions/{n} or its API proof URL that version. Only
+the proof bundle is taken from the site, from the same host; every check is
+made against --xrpl and --ipfs.
 
-Exit status: 0 verified, 1 a check failed (or an error), 2 usage, 3 incomplete
-(a node did not answer, or a check needs data you did not give).
+Exit status: 0 verified, 1 a check failed (or an error), 2 usage (including a
+URL the site refuses or that serves no proof bundle), 3 incomplete (a node did
+not answer, or a check needs data you did not give). --offline always ends in
+3 when nothing failed: the ledger checks were not made, so nothing is
+"verified"; run without --offline to verify fully.
 
 flags:
 `
@@ -53,10 +58,10 @@ func runVerify(ctx context.Context, args []string, e env) error {
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	offline := fs.Bool("offline", false, "verify a bundle without any node: ledger and IPFS checks are skipped")
 	timeout := fs.Duration("timeout", verify.DefaultTimeout, "bound on the whole verification")
-	positional, err := parseInterleaved(fs, args)
-	if err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	positional := fs.Args()
 	if len(positional) != 1 {
 		fs.Usage()
 		return usageError("verify takes exactly one TXHASH, BUNDLE.json, - or ARTICLE-URL")
@@ -95,6 +100,7 @@ func runVerify(ctx context.Context, args []string, e env) error {
 	}
 
 	var res verify.Result
+	var err error
 	if isTx {
 		if res, err = v.VerifyTx(ctx, verify.Target{TxHash: arg, CID: *wantCID, SHA256: *wantSHA}); err != nil {
 			return err
@@ -114,32 +120,38 @@ func runVerify(ctx context.Context, args []string, e env) error {
 		}
 	} else if err := verify.WriteText(e.stdout, res); err != nil {
 		return err
+	} else if *offline {
+		fmt.Fprintf(e.stdout, "\nNote: %s.\n", offlineNote)
 	}
-	return verdictError(res)
+	return verdictError(res, *offline)
 }
 
-// parseInterleaved parses flags placed before or after the positional
-// arguments (`banx verify HASH --xrpl URL` reads naturally), which the flag
-// package alone stops at.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := parseFlags(fs, args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			return positional, nil
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-}
-
-// loadBundle reads a proof bundle from a file, standard input or a URL.
+// loadBundle reads a proof bundle from a file, standard input or a URL. A URL
+// the site refuses, or that serves no JSON, is a usage error (exit 2) with
+// the site's reason; a JSON document that is no bundle fails like a bad file.
 func loadBundle(ctx context.Context, arg string, timeout time.Duration, e env) (anchor.ProofBundle, error) {
 	if strings.HasPrefix(arg, "http://") || strings.HasPrefix(arg, "https://") {
 		hc := &http.Client{Timeout: min(timeout, 30*time.Second)}
-		return verify.FetchBundle(ctx, hc, arg)
+		where, err := verify.ResolveProofURL(ctx, hc, arg)
+		if err != nil {
+			return anchor.ProofBundle{}, refusedURL(err)
+		}
+		data, err := verify.FetchBundleData(ctx, hc, where.URL)
+		if err != nil {
+			return anchor.ProofBundle{}, refusedURL(err)
+		}
+		b, err := anchor.ParseProofBundle(data)
+		if err != nil {
+			return b, err
+		}
+		if where.Version > 0 {
+			if where.CID != "" && where.CID != b.Manifest.CID {
+				return b, banx.Errorf(banx.EINVALID, "the site lists manifest %s for version %d of %s, but its proof bundle at %s anchors %s",
+					where.CID, where.Version, arg, where.URL, b.Manifest.CID)
+			}
+			fmt.Fprintf(e.stderr, "banx: %s is an article page: verifying its latest published version, %d (proof bundle %s)\n", arg, where.Version, where.URL)
+		}
+		return b, nil
 	}
 	var r io.Reader = e.stdin
 	if arg != "-" {
@@ -157,18 +169,34 @@ func loadBundle(ctx context.Context, arg string, timeout time.Duration, e env) (
 	return anchor.ParseProofBundle(data)
 }
 
+// refusedURL turns a site's refusal of a URL (not an http(s) URL, no such
+// article or bundle, not JSON) into a usage error: exit status 2 with the
+// reason. A site that does not answer stays an error (exit 1).
+func refusedURL(err error) error {
+	switch banx.ErrorCode(err) {
+	case banx.EINVALID, banx.ENOTFOUND:
+		return usageError(banx.ErrorMessage(err))
+	}
+	return err
+}
+
 // verdictErr is a verification that did not verify; its exit status tells a
 // failed check (1) from an incomplete verification (3).
 type verdictErr struct {
 	verdict         anchor.Verdict
 	failed, skipped int
+	offline         bool
 }
 
 func (e *verdictErr) Error() string {
 	if e.verdict == anchor.VerdictFailed {
 		return fmt.Sprintf("verification failed: %d check(s) failed", e.failed)
 	}
-	return fmt.Sprintf("verification incomplete: %d check(s) could not be made", e.skipped)
+	msg := fmt.Sprintf("verification incomplete: %d check(s) could not be made", e.skipped)
+	if e.offline {
+		msg += " (" + offlineNote + ")"
+	}
+	return msg
 }
 
 // ExitCode is the process exit status of the verdict.
@@ -179,12 +207,15 @@ func (e *verdictErr) ExitCode() int {
 	return 3
 }
 
-func verdictError(res verify.Result) error {
+// offlineNote says why an offline report is never "verified" (exit 3).
+const offlineNote = "offline: the ledger checks were not made; run without --offline to verify fully"
+
+func verdictError(res verify.Result, offline bool) error {
 	v := res.Verdict()
 	if v == anchor.VerdictVerified {
 		return nil
 	}
-	e := &verdictErr{verdict: v}
+	e := &verdictErr{verdict: v, offline: offline}
 	for _, c := range res.Checks {
 		switch c.Status {
 		case anchor.StatusFail:

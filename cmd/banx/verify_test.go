@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -94,22 +95,62 @@ func TestVerifyCLI(t *testing.T) {
 		}
 	})
 	t.Run("OK/ArticleURL", func(t *testing.T) {
+		// A Banx site as a reader meets it: the page /a/{id}[/{slug}] is HTML,
+		// the API lists the versions and serves each published one's bundle.
+		versions := func(vs ...string) string { return `{"id":7,"versions":[` + strings.Join(vs, ",") + `]}` }
+		articles := map[string]string{
+			"7": versions(`{"version":1,"status":"published","cid":"`+a.CID+`"}`, `{"version":2,"status":"draft","cid":"bafyother"}`),
+			"8": versions(`{"version":1,"status":"failed","cid":"` + a.CID + `"}`),
+			"9": versions(`{"version":1,"status":"published","cid":"bafkreiotherthanthebundle"}`),
+		}
+		var asked []string
 		site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path != "/api/v1/articles/my-article/versions/1/proof" {
+			asked = append(asked, r.URL.Path)
+			switch p := r.URL.Path; {
+			case p == "/api/v1/articles/my-article/versions/1/proof", p == "/api/v1/articles/7/versions/1/proof", p == "/api/v1/articles/9/versions/1/proof":
+				w.Header().Set("Content-Type", "application/json")
+				w.Write(verifytest.MarshalBundle(t, self))
+			case strings.HasPrefix(p, "/api/v1/articles/") && articles[strings.TrimPrefix(p, "/api/v1/articles/")] != "":
+				w.Header().Set("Content-Type", "application/json; charset=utf-8")
+				w.Write([]byte(articles[strings.TrimPrefix(p, "/api/v1/articles/")]))
+			case strings.HasPrefix(p, "/a/7"), p == "/about":
+				w.Header().Set("Content-Type", "text/html; charset=utf-8")
+				w.Write([]byte("<html>an article</html>"))
+			default:
 				http.NotFound(w, r)
-				return
 			}
-			w.Header().Set("Content-Type", "application/json")
-			w.Write(verifytest.MarshalBundle(t, self))
 		}))
 		defer site.Close()
-		code, out, errOut := verifyCLI(t, nil, nil, append(nodes, site.URL+"/articles/my-article/versions/1")...)
-		if code != 0 {
-			t.Fatalf("exit %d\n%s%s", code, out, errOut)
+		for _, u := range []string{"/articles/my-article/versions/1", "/a/7", "/a/7/my-slug", "/a/7/my-slug/?utm=x#top"} {
+			asked = nil
+			code, out, errOut := verifyCLI(t, nil, nil, append(nodes, site.URL+u)...)
+			if code != 0 || !strings.Contains(out, "Banx anchor verification: VERIFIED") {
+				t.Fatalf("%s: exit %d\n%s%s", u, code, out, errOut)
+			}
+			if strings.HasPrefix(u, "/a/") {
+				if want := []string{"/api/v1/articles/7", "/api/v1/articles/7/versions/1/proof"}; !slices.Equal(asked, want) {
+					t.Errorf("%s: the site was asked %q, want %q", u, asked, want)
+				}
+				if !strings.Contains(errOut, "verifying its latest published version, 1") {
+					t.Errorf("%s: stderr %q does not say which version", u, errOut)
+				}
+			}
 		}
-		code, _, errOut = verifyCLI(t, nil, nil, append(nodes, site.URL+"/articles/other/versions/1")...)
-		if code != 1 || !strings.Contains(errOut, "no proof bundle at") {
-			t.Errorf("missing article: exit %d, stderr %q", code, errOut)
+		for _, c := range []struct {
+			name, path string
+			code       int
+			want       string
+		}{
+			{"ErrNoBundle", "/articles/other/versions/1", 2, "no proof bundle at"},
+			{"ErrNoArticle", "/a/404", 2, "has no article 404"},
+			{"ErrNotPublished", "/a/8/slug", 2, "article 8 on " + strings.TrimPrefix(site.URL, "http://") + " has no published version to verify"},
+			{"ErrHTMLPage", "/about", 2, "served text/html; charset=utf-8, not a proof bundle (JSON)"},
+			{"ErrSiteDisagrees", "/a/9", 1, "the site lists manifest bafkreiotherthanthebundle for version 1"},
+		} {
+			code, out, errOut := verifyCLI(t, nil, nil, append(nodes, site.URL+c.path)...)
+			if code != c.code || !strings.Contains(errOut, c.want) {
+				t.Errorf("%s: exit %d, want %d with %q\n%s%s", c.name, code, c.code, c.want, out, errOut)
+			}
 		}
 	})
 	t.Run("ErrFailedCheck", func(t *testing.T) {
@@ -127,9 +168,14 @@ func TestVerifyCLI(t *testing.T) {
 		}
 		inline := self
 		inline.Manifest.Bytes = a.Bytes
-		code, out, _ = verifyCLI(t, nil, nil, "--offline", bundleFile(t, inline))
+		code, out, errOut := verifyCLI(t, nil, nil, "--offline", bundleFile(t, inline))
 		if code != 3 || !strings.Contains(out, "[ ok ] Content matches the anchored CID") || !strings.Contains(out, "[skip] Transaction validated with tesSUCCESS: not checked: no XRPL node given") {
 			t.Errorf("offline: exit %d, output:\n%s", code, out)
+		}
+		// An offline report is never "verified", and says so plainly.
+		const note = "offline: the ledger checks were not made; run without --offline to verify fully"
+		if !strings.Contains(out, "Note: "+note) || !strings.Contains(errOut, "could not be made ("+note+")") {
+			t.Errorf("offline: the note is missing\n%s%s", out, errOut)
 		}
 	})
 	t.Run("ErrUsage", func(t *testing.T) {
