@@ -358,3 +358,19 @@ func TestLabelsApart(t *testing.T) {
 		})
 	}
 }
+
+// TestUnitOne checks that a count of one reads in the singular.
+func TestUnitOne(t *testing.T) {
+	h, err := chart.StackedBars(chart.Chart{ID: "one", Title: "Beacons", Unit: "beacons", UnitOne: "beacon", Labels: []string{"11-25", "11-26"},
+		Series: []chart.Series{{Name: "counted", Values: []string{"1", "2"}}, {Name: "early", Values: []string{"0", "1"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := parse(t, h)
+	if want := "11-25: counted 1 beacon. 11-26: counted 2 beacons, early 1 beacon."; !strings.Contains(d.Desc.Text, want) {
+		t.Errorf("description %q lacks %q", d.Desc.Text, want)
+	}
+	if !strings.Contains(string(h), "<title>11-25, counted: 1 beacon</title>") {
+		t.Errorf("mark title not singular:\n%s", h)
+	}
+}
