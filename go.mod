@@ -2,6 +2,8 @@ module github.com/banxmedia/banx
 
 go 1.26.0
 
+toolchain go1.26.11
+
 require (
 	github.com/Peersyst/xrpl-go v0.3.0
 	github.com/chromedp/cdproto v0.159.0
