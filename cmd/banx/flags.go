@@ -90,3 +90,13 @@ func errorText(err error) string {
 	}
 	return strings.Join(out, ": ")
 }
+
+// isHelp reports whether a subcommand position asks for help, so that
+// `banx payout -h` lists the subcommands instead of refusing "-h".
+func isHelp(sub string) bool {
+	switch sub {
+	case "-h", "-help", "--help", "help":
+		return true
+	}
+	return false
+}

@@ -28,6 +28,10 @@ func runPayout(ctx context.Context, args []string, e env) error {
 		return usageError("payout needs a subcommand: plan, run, status, proof, verify, beneficiaries or decline")
 	}
 	sub, args := args[0], args[1:]
+	if isHelp(sub) {
+		fmt.Fprint(e.stdout, payoutUsage)
+		return nil
+	}
 	if sub == "verify" {
 		return runPayoutVerify(ctx, args, e)
 	}
@@ -41,12 +45,20 @@ func runPayout(ctx context.Context, args []string, e env) error {
 	cfg.bind(fs, e.getenv, "data", "xrpl", "ledger-addr", "network", "issuer-seed-file", "distribution-seed-file", "reward-policy")
 	var epoch *uint64
 	if sub != "beneficiaries" && sub != "decline" {
-		epoch = fs.Uint64("epoch", 0, "the epoch (required); epoch E starts at the policy's genesis + E x epoch length")
+		help := "the epoch (required); epoch E starts at the policy's genesis + E x epoch length"
+		switch sub {
+		case "plan":
+			help = "the epoch (or --next); epoch E starts at the policy's genesis + E x epoch length"
+		case "status":
+			help = "the epoch to report; without it, the current epoch, the last planned one and the next one to plan"
+		}
+		epoch = fs.Uint64("epoch", 0, help)
 	}
 	o := payoutFlags{}
 	switch sub {
 	case "plan":
 		o.dryRun = fs.Bool("dry-run", false, "compute the plan without closing the epoch or storing it")
+		o.next = fs.Bool("next", false, "plan the next epoch due: the one after the last planned epoch (on a fresh database, the last closed one); `banx payout status` shows it")
 	case "run":
 		o.dryRun = fs.Bool("dry-run", false, "show what would be paid and predict trust-line failures; sign and send nothing")
 		o.jsonOut = fs.String("json", "", "write the JSON report to this file (- for stdout)")
@@ -71,7 +83,17 @@ func runPayout(ctx context.Context, args []string, e env) error {
 	if fs.NArg() > 0 {
 		return usageError(fmt.Sprintf("payout %s takes no arguments, got %q", sub, fs.Args()))
 	}
-	if epoch != nil && !flagSet(fs, "epoch") {
+	switch {
+	case sub == "plan" && *o.next && flagSet(fs, "epoch"):
+		return usageError("payout plan takes --epoch or --next, not both")
+	case sub == "plan" && *o.next, sub == "status" && !flagSet(fs, "epoch"):
+		if sub == "status" && (*o.jsonOut != "" && *o.jsonOut != "-" || *o.csvOut != "") {
+			return usageError("payout status without --epoch writes no report file: --json - prints the epochs as JSON")
+		}
+	case epoch != nil && !flagSet(fs, "epoch"):
+		if sub == "plan" {
+			return usageError("payout plan needs --epoch, or --next for the next epoch due (see `banx payout status`)")
+		}
 		return usageError("payout " + sub + " needs --epoch")
 	}
 	if o.author != nil && *o.author == "" {
@@ -84,6 +106,17 @@ func runPayout(ctx context.Context, args []string, e env) error {
 	defer closeAll()
 	switch sub {
 	case "plan":
+		if *o.next {
+			st, err := payoutEpochs(ctx, svc)
+			if err != nil {
+				return err
+			}
+			if !st.Due {
+				return banx.Errorf(banx.ECONFLICT, "no epoch to plan yet: %s", st.nextText())
+			}
+			*epoch = st.Next
+			fmt.Fprintf(e.stderr, "banx: planning epoch %d (%s to %s)\n", st.Next, st.NextStart.Format(time.RFC3339), st.NextEnd.Format(time.RFC3339))
+		}
 		plan, err := svc.PlanEpoch(ctx, *epoch, *o.dryRun)
 		if err != nil {
 			return err
@@ -93,6 +126,9 @@ func runPayout(ctx context.Context, args []string, e env) error {
 	case "run":
 		return runPayoutRun(ctx, svc, *epoch, o, e)
 	case "status":
+		if !flagSet(fs, "epoch") {
+			return payoutEpochsStatus(ctx, svc, *o.jsonOut == "-", e)
+		}
 		return payoutStatus(ctx, svc, *epoch, o, e)
 	case "proof":
 		p, err := svc.Proof(ctx, *epoch, *o.author)
@@ -116,10 +152,10 @@ func runPayout(ctx context.Context, args []string, e env) error {
 }
 
 type payoutFlags struct {
-	dryRun, clear, undo *bool
-	jsonOut, csvOut     *string
-	batch               *int
-	author, set         *string
+	dryRun, clear, undo, next *bool
+	jsonOut, csvOut           *string
+	batch                     *int
+	author, set               *string
 }
 
 func flagSet(fs *flag.FlagSet, name string) bool {
@@ -406,4 +442,111 @@ func (c *Config) rewardPolicy() (reward.Policy, error) {
 		return reward.Policy{}, banx.Errorf(banx.EINVALID, "reward-policy (BANX_REWARD_POLICY): %s: %s", c.RewardPolicyFile, banx.ErrorMessage(err))
 	}
 	return p, nil
+}
+
+// payoutUsage lists `banx payout`'s subcommands (banx payout -h).
+const payoutUsage = `usage: banx payout <subcommand> [flags]
+
+subcommands:
+  plan           close an epoch and compute its plan (--epoch E, or --next for the next epoch due)
+  run            pay an epoch's plan from the distribution account (--epoch E)
+  status         without --epoch: the current epoch, the last planned one and the next to plan;
+                 with --epoch E: that epoch's plan and payments
+  proof          an author's inclusion proof in an epoch's plan (--epoch E --author ADDRESS)
+  verify         audit a payout against a leaf proof, trusting only an XRPL node
+  beneficiaries  show or set an author's split (--author ADDRESS [--set ...|--clear])
+  decline        an author declines rewards (--author ADDRESS [--undo])
+
+Run 'banx payout <subcommand> -h' for its flags.
+`
+
+// epochState is where the plans stand: the epoch now open, the last planned
+// epoch and the next one to plan. Epochs are planned in order, one after the
+// last planned one; on a fresh database the first plan is the last closed
+// epoch (as the operator page offers).
+type epochState struct {
+	Current      uint64    `json:"current_epoch"`
+	CurrentStart time.Time `json:"current_start"`
+	CurrentEnd   time.Time `json:"current_end"`
+	// LastPlanned is nil before the first plan.
+	LastPlanned *uint64          `json:"last_planned_epoch"`
+	LastPayouts *payout.Progress `json:"last_planned_payouts,omitempty"`
+	Next        uint64           `json:"next_epoch"`
+	NextStart   time.Time        `json:"next_start"`
+	NextEnd     time.Time        `json:"next_end"`
+	// Due is whether Next is over and can be planned now.
+	Due bool `json:"next_due"`
+}
+
+// payoutEpochs reads the epoch state from the policy, the clock and the
+// stored plans, through the payout package's exported API.
+func payoutEpochs(ctx context.Context, svc *payout.Service) (epochState, error) {
+	policy := svc.Planner.Policy
+	now := time.Now()
+	if svc.Planner.Now != nil {
+		now = svc.Planner.Now()
+	}
+	var st epochState
+	cur, started := policy.EpochAt(now)
+	if !started {
+		start, _ := policy.Epoch(0)
+		return st, banx.Errorf(banx.ECONFLICT, "the reward policy's first epoch begins at %s: no epoch has begun", start.UTC().Format(time.RFC3339))
+	}
+	st.Current = cur
+	st.CurrentStart, st.CurrentEnd = policy.Epoch(cur)
+	last, err := svc.Store.LastPlan(ctx)
+	switch {
+	case banx.ErrorCode(err) == banx.ENOTFOUND:
+		if cur > 0 {
+			st.Next = cur - 1
+		}
+	case err != nil:
+		return st, err
+	default:
+		n := last.Epoch
+		st.LastPlanned, st.Next = &n, n+1
+		ps, err := svc.EpochPayouts(ctx, n)
+		if err != nil {
+			return st, err
+		}
+		p := payout.Summarize(n, ps)
+		st.LastPayouts = &p
+	}
+	st.NextStart, st.NextEnd = policy.Epoch(st.Next)
+	st.Due = st.Next < cur
+	st.CurrentStart, st.CurrentEnd = st.CurrentStart.UTC(), st.CurrentEnd.UTC()
+	st.NextStart, st.NextEnd = st.NextStart.UTC(), st.NextEnd.UTC()
+	return st, nil
+}
+
+// nextText says which epoch is next and whether it can be planned.
+func (st epochState) nextText() string {
+	if st.Due {
+		return fmt.Sprintf("%d (%s to %s, closed): banx payout plan --next", st.Next, st.NextStart.Format(time.RFC3339), st.NextEnd.Format(time.RFC3339))
+	}
+	return fmt.Sprintf("%d, still open until %s: it can be planned after that", st.Next, st.NextEnd.Format(time.RFC3339))
+}
+
+// payoutEpochsStatus is `banx payout status` without --epoch.
+func payoutEpochsStatus(ctx context.Context, svc *payout.Service, asJSON bool, e env) error {
+	st, err := payoutEpochs(ctx, svc)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return writeRewardJSON(e.stdout, st)
+	}
+	fmt.Fprintf(e.stdout, "current epoch  %d (%s to %s, open)\n", st.Current, st.CurrentStart.Format(time.RFC3339), st.CurrentEnd.Format(time.RFC3339))
+	if st.LastPlanned == nil {
+		fmt.Fprintln(e.stdout, "last planned   none")
+	} else {
+		p := st.LastPayouts
+		fmt.Fprintf(e.stdout, "last planned   %d (%d payments: %d paid, %d deferred, %d failed, %d in flight, %d pending)\n",
+			*st.LastPlanned, p.Total, p.Paid, p.Deferred, p.Failed, p.InFlight, p.Pending)
+	}
+	fmt.Fprintf(e.stdout, "next to plan   %s\n", st.nextText())
+	if st.Due && st.Next+1 < st.Current {
+		fmt.Fprintf(e.stdout, "               %d closed epochs wait: epochs are planned in order, one after the other\n", st.Current-st.Next)
+	}
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/banxmedia/banx/contracts"
+	"github.com/banxmedia/banx/internal/anchor"
 	"github.com/banxmedia/banx/internal/banx"
 	"github.com/banxmedia/banx/internal/payout"
 	"github.com/banxmedia/banx/internal/reward"
@@ -25,7 +26,12 @@ input), PAYOUT_TX_HASH a payment of that leaf. Only the XRPL node you name is
 asked; the token's issuer and distribution account come from the token contract
 of the proof's network, or from --issuer and --distribution.
 
-Exit status: 0 all checks passed, 1 a check failed, 2 usage, 3 the node did not answer.
+Without a distribution account (the embedded network's contract names none:
+give --distribution), the sender is not checked: that check is skipped and
+the audit ends incomplete.
+
+Exit status: 0 all checks passed, 1 a check failed, 2 usage, 3 incomplete (the
+node did not answer, or a check could not be made).
 
 flags:
 `
@@ -83,7 +89,7 @@ func runPayoutVerify(ctx context.Context, args []string, e env) error {
 		tx, txErr = payout.DecodePaymentTx(hash, got.Blob, got.MetaBlob, got.Validated, got.LedgerIndex, got.CloseTime, got.Result)
 	}
 	tx.Hash = hash
-	res := payout.AuditPayout(proof, tok, tx, txErr)
+	res := splitSender(payout.AuditPayout(proof, tok, tx, txErr), tok)
 	if *asJSON {
 		if err := writeRewardJSON(e.stdout, res); err != nil {
 			return err
@@ -91,11 +97,72 @@ func runPayoutVerify(ctx context.Context, args []string, e env) error {
 	} else if err := writeAudit(e.stdout, res, node.URL()); err != nil {
 		return err
 	}
-	if !res.OK() {
-		return &auditFailed{n: len(res.Failed())}
+	return auditVerdict(res)
+}
+
+// auditSender is the ID of the sender check splitSender adds.
+const auditSender = "sender"
+
+// senderNotChecked is how payout.AuditPayout marks a payment check whose
+// sender it did not compare (no distribution account was known).
+const senderNotChecked = " (sender not checked: no distribution account given)"
+
+// splitSender reports a sender that was not checked as a check of its own,
+// skipped with its reason, instead of inside a passed payment check: a check
+// that was not made is never counted as passed.
+func splitSender(r payout.AuditResult, tok payout.AuditToken) payout.AuditResult {
+	if tok.Distribution != "" {
+		return r
+	}
+	for i, c := range r.Checks {
+		if c.ID != payout.AuditPayment {
+			continue
+		}
+		checks := append([]payout.AuditCheck{}, r.Checks[:i+1]...)
+		checks[i].Name = "transaction is a payment of the token"
+		checks[i].Detail = strings.TrimSuffix(c.Detail, senderNotChecked)
+		skip := payout.AuditCheck{ID: auditSender, Name: "payment was sent by the distribution account", Status: anchor.StatusSkip,
+			Detail: "not checked: no distribution account given (the token contract names none for this network): give --distribution"}
+		r.Checks = append(append(checks, skip), r.Checks[i+1:]...)
+		return r
+	}
+	return r
+}
+
+// auditVerdict is the exit of an audit: nil when every check passed, 1 when
+// one failed, 3 when none failed but one could not be made.
+func auditVerdict(r payout.AuditResult) error {
+	failed, skipped := 0, 0
+	for _, c := range r.Checks {
+		switch c.Status {
+		case anchor.StatusPass:
+		case anchor.StatusSkip:
+			skipped++
+		default:
+			failed++
+		}
+	}
+	switch {
+	case failed > 0:
+		return &auditFailed{n: failed}
+	case skipped > 0:
+		return &auditIncomplete{n: skipped}
+	case len(r.Checks) == 0:
+		return &auditFailed{n: 0}
 	}
 	return nil
 }
+
+// auditIncomplete is a payout audit where nothing failed but a check could
+// not be made: exit status 3, as for `banx verify`.
+type auditIncomplete struct{ n int }
+
+func (e *auditIncomplete) Error() string {
+	return fmt.Sprintf("payout verification incomplete: %d check(s) could not be made", e.n)
+}
+
+// ExitCode is 3: the verification is incomplete.
+func (e *auditIncomplete) ExitCode() int { return 3 }
 
 // loadLeafProof reads a proof from a file or standard input, refusing unknown
 // fields so that a proof of another format is not half-read.
@@ -156,7 +223,11 @@ func auditToken(network, issuer, currency, dist string) (payout.AuditToken, erro
 func writeAudit(w io.Writer, r payout.AuditResult, node string) error {
 	bw := bufio.NewWriter(w)
 	head := "VERIFIED"
-	if !r.OK() {
+	switch v := auditVerdict(r); v.(type) {
+	case nil:
+	case *auditIncomplete:
+		head = "INCOMPLETE (some checks could not be made)"
+	default:
 		head = "FAILED"
 	}
 	fmt.Fprintf(bw, "Banx payout verification: %s\n", head)

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/banxmedia/banx/internal/payout"
 	"github.com/banxmedia/banx/internal/reward"
@@ -81,12 +83,17 @@ func TestPayoutVerifyCLI(t *testing.T) {
 	b, _ := json.Marshal(tampered)
 	os.WriteFile(tamperedFile, b, 0o600)
 
+	distW, err := readSeedFile("distribution", filepath.Join(s.dataDir, "wallets", "distribution.seed"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dist := string(distW.ClassicAddress)
 	verifyArgs := func(file, tx string, extra ...string) []string {
-		return append([]string{"payout", "verify", file, "--tx", tx, "--xrpl", ledgerURL, "--issuer", plan.Issuer}, extra...)
+		return append([]string{"payout", "verify", file, "--tx", tx, "--xrpl", ledgerURL, "--issuer", plan.Issuer, "--distribution", dist}, extra...)
 	}
 	t.Run("OK", func(t *testing.T) {
 		code, out, stderr := banxCLI(verifyArgs(proofFile, txOf[a1])...)
-		if code != 0 || !strings.Contains(out, "Banx payout verification: VERIFIED") || !strings.Contains(out, "6 passed, 0 failed") ||
+		if code != 0 || !strings.Contains(out, "Banx payout verification: VERIFIED") || !strings.Contains(out, "6 passed, 0 failed, 0 skipped") ||
 			!strings.Contains(out, "covers the leaf's only payment") {
 			t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
 		}
@@ -98,12 +105,28 @@ func TestPayoutVerifyCLI(t *testing.T) {
 			t.Fatalf("exit %d\n%s", code, out)
 		}
 	})
+	t.Run("SkipNoDistribution", func(t *testing.T) {
+		// The embedded contract names no distribution account: without
+		// --distribution the sender is not checked, and the report says so
+		// instead of counting the check as passed.
+		code, out, stderr := banxCLI("payout", "verify", proofFile, "--tx", txOf[a1], "--xrpl", ledgerURL, "--issuer", plan.Issuer)
+		for _, w := range []string{"Banx payout verification: INCOMPLETE", "[ ok ] transaction is a payment of the token: Payment of BXE issued by " + plan.Issuer + " from " + dist + "\n",
+			"[skip] payment was sent by the distribution account: not checked: no distribution account given", "6 passed, 0 failed, 1 skipped."} {
+			if !strings.Contains(out, w) {
+				t.Errorf("output lacks %q", w)
+			}
+		}
+		if code != 3 || strings.Contains(out, "sender not checked") || !strings.Contains(stderr, "payout verification incomplete: 1 check(s) could not be made") {
+			t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+		}
+	})
 	cases := []struct {
 		name string
 		args []string
 		code int
 		want string
 	}{
+		{"ErrOtherDistribution", verifyArgs(proofFile, txOf[a1], "--distribution", a2), 1, "it was sent by " + dist + ", not the distribution account " + a2},
 		{"ErrTamperedProof", verifyArgs(tamperedFile, txOf[a1]), 1, "[FAIL] proof is well-formed and its Merkle path leads to the root: leaf hashes to"},
 		{"ErrOtherAuthorsTx", verifyArgs(proofFile, txOf[a2]), 1, "[FAIL] memo is a Banx payout memo naming the proof's epoch and root: it pays the leaf of " + a2},
 		{"ErrUnknownTx", verifyArgs(proofFile, strings.Repeat("AB", 32)), 1, "[FAIL] transaction is in a validated ledger with tesSUCCESS: tx: txnNotFound"},
@@ -118,6 +141,96 @@ func TestPayoutVerifyCLI(t *testing.T) {
 			code, out, stderr := banxCLI(tc.args...)
 			if code != tc.code || !strings.Contains(out+stderr, tc.want) {
 				t.Fatalf("exit %d, want %d with %q\n%s\n%s", code, tc.code, tc.want, out, stderr)
+			}
+		})
+	}
+}
+
+// TestPayoutNextEpoch finds and plans epochs from the CLI alone: `payout
+// status` without --epoch names the current, last planned and next epoch,
+// and `payout plan --next` plans the next one due, in order, until none is.
+func TestPayoutNextEpoch(t *testing.T) {
+	s := startServe(t, nil)
+	getenv := func(k string) string {
+		if k == "BANX_DATA_DIR" {
+			return s.dataDir
+		}
+		return ""
+	}
+	banxCLI := func(args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		err := run(context.Background(), args, getenv, strings.NewReader(""), &out, &errb)
+		code := 0
+		if err != nil {
+			code = exitCode(err)
+			errb.WriteString("banx: " + err.Error() + "\n")
+		}
+		return code, out.String(), errb.String()
+	}
+	policy, _ := reward.DefaultPolicy()
+	cur, _ := policy.EpochAt(time.Now())
+	if cur < 3 {
+		t.Fatalf("the default policy's current epoch is %d: this test needs 3 closed epochs", cur)
+	}
+	status := func(t *testing.T) epochState {
+		t.Helper()
+		code, out, stderr := banxCLI("payout", "status", "--json", "-")
+		var st epochState
+		if code != 0 || json.Unmarshal([]byte(out), &st) != nil {
+			t.Fatalf("status: exit %d\n%s%s", code, out, stderr)
+		}
+		return st
+	}
+	t.Run("OKFresh", func(t *testing.T) {
+		code, out, stderr := banxCLI("payout", "status")
+		want := []string{fmt.Sprintf("current epoch  %d (", cur), "last planned   none\n", fmt.Sprintf("next to plan   %d (", cur-1), "closed): banx payout plan --next"}
+		for _, w := range want {
+			if !strings.Contains(out, w) {
+				t.Errorf("status lacks %q", w)
+			}
+		}
+		if code != 0 || t.Failed() {
+			t.Fatalf("exit %d\n%s%s", code, out, stderr)
+		}
+		if st := status(t); st.Current != cur || st.LastPlanned != nil || st.Next != cur-1 || !st.Due {
+			t.Fatalf("status JSON %+v", st)
+		}
+	})
+	t.Run("OKInOrder", func(t *testing.T) {
+		if code, _, stderr := banxCLI("payout", "plan", "--epoch", fmt.Sprint(cur-3)); code != 0 {
+			t.Fatalf("plan: %s", stderr)
+		}
+		code, out, _ := banxCLI("payout", "status")
+		if code != 0 || !strings.Contains(out, fmt.Sprintf("last planned   %d (0 payments", cur-3)) || !strings.Contains(out, fmt.Sprintf("next to plan   %d (", cur-2)) ||
+			!strings.Contains(out, "2 closed epochs wait") {
+			t.Fatalf("exit %d\n%s", code, out)
+		}
+		for _, want := range []uint64{cur - 2, cur - 1} {
+			code, out, stderr := banxCLI("payout", "plan", "--next")
+			var plan reward.Plan
+			if code != 0 || json.Unmarshal([]byte(out), &plan) != nil || plan.Epoch != want || !strings.Contains(stderr, fmt.Sprintf("planning epoch %d (", want)) {
+				t.Fatalf("plan --next: exit %d, want epoch %d\n%s%s", code, want, out, stderr)
+			}
+		}
+		if st := status(t); *st.LastPlanned != cur-1 || st.Next != cur || st.Due || st.LastPayouts == nil {
+			t.Fatalf("status JSON %+v", st)
+		}
+	})
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"ErrNothingDue", []string{"payout", "plan", "--next"}, 1, fmt.Sprintf("no epoch to plan yet: %d, still open until", cur)},
+		{"ErrNextAndEpoch", []string{"payout", "plan", "--next", "--epoch", "3"}, 2, "payout plan takes --epoch or --next, not both"},
+		{"ErrNoEpoch", []string{"payout", "plan"}, 2, "payout plan needs --epoch, or --next"},
+		{"ErrStatusFile", []string{"payout", "status", "--csv", "x.csv"}, 2, "payout status without --epoch writes no report file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, stderr := banxCLI(tc.args...)
+			if code != tc.code || !strings.Contains(stderr, tc.want) {
+				t.Fatalf("exit %d, want %d with %q\n%s%s", code, tc.code, tc.want, out, stderr)
 			}
 		})
 	}
