@@ -131,6 +131,7 @@ type dashEpoch struct {
 	Statuses          string
 	Planned           bool   // the epoch has a plan
 	Earned            bool   // the plan has a leaf for the author
+	Undelivered       bool   // a payment was deferred or failed: carried on
 	CarryFrom         string // the epoch CarryIn comes from ("E12"), when shown
 }
 
@@ -262,6 +263,30 @@ func (s *Server) dashboard(c *gin.Context, opt dashOptions) {
 		}
 	}
 	totalPaid, paidYou := new(big.Rat), new(big.Rat)
+	// The author's payments of each plan shown, read first: a carry into an
+	// epoch comes from an older one whose leaf carried out or whose payments
+	// were not delivered.
+	mine := map[uint64][]payout.Payout{}
+	for _, plan := range planned {
+		if leafOf(plan, sess.Address) == nil {
+			continue
+		}
+		ps, err := s.Rewards.EpochPayouts(ctx, plan.Epoch)
+		if err != nil {
+			s.pageError(c, err)
+			return
+		}
+		for _, py := range ps {
+			if py.Author == sess.Address {
+				mine[plan.Epoch] = append(mine[plan.Epoch], py)
+			}
+		}
+	}
+	undelivered := func(e uint64) bool {
+		return slices.ContainsFunc(mine[e], func(py payout.Payout) bool {
+			return py.Status == payout.StatusDeferred || py.Status == payout.StatusFailed
+		})
+	}
 	for i, plan := range planned {
 		d := addEpoch(plan.Epoch)
 		d.Planned = true
@@ -270,27 +295,20 @@ func (s *Server) dashboard(c *gin.Context, opt dashOptions) {
 			continue // planned, nothing earned
 		}
 		d.Earned, d.Share, d.Amount, d.CarryIn, d.CarryOut = true, l.Share, l.Amount, l.CarryIn, l.CarryOut
+		d.Undelivered = undelivered(plan.Epoch)
 		if !isZeroAmount(l.CarryIn) {
 			// Plans are made in order, so the carry comes from the author's
-			// newest earlier leaf that carried something out.
+			// newest earlier leaf that carried something out or was not paid.
 			for _, older := range planned[i+1:] {
-				if ol := leafOf(older, sess.Address); ol != nil && !isZeroAmount(ol.CarryOut) {
+				if ol := leafOf(older, sess.Address); ol != nil && (!isZeroAmount(ol.CarryOut) || undelivered(older.Epoch)) {
 					d.CarryFrom = "E" + strconv.FormatUint(older.Epoch, 10)
 					break
 				}
 			}
 		}
-		ps, err := s.Rewards.EpochPayouts(ctx, plan.Epoch)
-		if err != nil {
-			s.pageError(c, err)
-			return
-		}
 		paid := new(big.Rat)
 		counts := map[payout.Status]int{}
-		for _, py := range ps {
-			if py.Author != sess.Address {
-				continue
-			}
+		for _, py := range mine[plan.Epoch] {
 			counts[py.Status]++
 			if py.Status == payout.StatusPaid {
 				if r, ok := new(big.Rat).SetString(orZero(py.Delivered, py.Amount)); ok {

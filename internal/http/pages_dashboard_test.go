@@ -160,7 +160,12 @@ func TestDashboardsMinuteEpochs(t *testing.T) {
 		map[string]any{"beneficiaries": []map[string]any{{"account": a1.Address, "basis_points": 6000}, {"account": a2.Address, "basis_points": 4000}}}, 200, nil)
 	m.addViewsAt(t, e1, 1, a1.Address, 2)
 	m.addViewsAt(t, e2, 2, a2.Address, 3)
+	// carol has no trust line: her e1 payment is deferred and carried to e2.
 	ctx := publishtest.Context(t)
+	carol := publishtest.NewWallet(t)
+	publishtest.Fund(t, ctx, m.client, carol, 50_000_000)
+	carolToken := m.signIn(t, carol)
+	m.addViewsAt(t, e1, 3, carol.ClassicAddress.String(), 2)
 	for _, e := range []uint64{e1, e2} {
 		if _, err := m.srv.Rewards.PlanEpoch(ctx, e, false); err != nil {
 			t.Fatalf("plan %d: %v", e, err)
@@ -188,6 +193,18 @@ func TestDashboardsMinuteEpochs(t *testing.T) {
 		// Each shown plan's payments cost a look-up; nothing walks the epochs.
 		if n := m.store.lookups.Load(); n > 20 {
 			t.Fatalf("the dashboards looked up %d plans by epoch, want at most 20 (one per planned epoch shown)", n)
+		}
+	})
+	t.Run("OKCarriedFrom", func(t *testing.T) {
+		code, _, body := cookieRequest(t, "GET", m.url+"/dashboard", carolToken, "-", "", nil)
+		if code != 200 {
+			t.Fatalf("GET /dashboard = %d", code)
+		}
+		if row := rowOf(t, body, e1); !strings.Contains(row, "carried to your next epoch") {
+			t.Errorf("epoch %d row = %s", e1, row)
+		}
+		if row := rowOf(t, body, e2); !strings.Contains(row, "carried from epoch E"+strconv.FormatUint(e1, 10)) {
+			t.Errorf("epoch %d row = %s", e2, row)
 		}
 	})
 	t.Run("OKPaidSplit", func(t *testing.T) {
