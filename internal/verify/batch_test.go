@@ -143,13 +143,6 @@ func TestKeyOwnership(t *testing.T) {
 		// The anchor made while the master key was in force stays valid.
 		everyCheckPasses(t, v.VerifyBundle(ctx, early.Bundle(t, before.SHA256)), anchor.KindBatch)
 	})
-	t.Run("ErrAuthorAccountMissing", func(t *testing.T) {
-		ghost := verifytest.Wallet(t, 0x99, false) // never funded
-		a := s.NewArticle(t, string(ghost.ClassicAddress), "Ghost", "")
-		batch := s.AnchorBatch(t, platform, verifytest.Leaf(t, a, ghost))
-		want(t, v.VerifyBundle(ctx, batch.Bundle(t, a.SHA256)), anchor.VerdictFailed,
-			fail(anchor.CheckAuthorKey, "does not exist in ledger "+itoa(batch.LedgerIndex)))
-	})
 }
 
 func itoa(n uint32) string { return fmt.Sprint(n) }

@@ -256,7 +256,8 @@ func settleKeyOffline(r *anchor.Report, b anchor.ProofBundle) {
 
 // checkKey decides whether the signing key belonged to the author at the
 // anchor's ledger: the master key if it was not disabled there, or the
-// account's RegularKey there. It reads the account as of that validated
+// account's RegularKey there; for an account not on that ledger (never
+// funded), its master key alone. It reads the account as of that validated
 // ledger, so a key set or disabled later neither helps nor harms.
 func (v *Verifier) checkKey(ctx context.Context, r *anchor.Report, b anchor.ProofBundle, ledgerIndex uint32) {
 	key, ok := signingKey(r, b)
@@ -275,7 +276,15 @@ func (v *Verifier) checkKey(ctx context.Context, r *anchor.Report, b anchor.Proo
 	acct, err := v.Ledger.AccountAt(ctx, b.Author, ledgerIndex)
 	switch {
 	case err != nil && banx.ErrorCode(err) == banx.ENOTFOUND:
-		r.Set(anchor.CheckAuthorKey, anchor.StatusFail, fmt.Sprintf("account %s does not exist in ledger %d, so no key could sign for it", b.Author, ledgerIndex))
+		// An account not on the ledger has no RegularKey and no disabled
+		// master key yet, so exactly its master key speaks for it: the
+		// no-XRP authors batch anchoring exists for sign this way.
+		if own.Master {
+			r.Set(anchor.CheckAuthorKey, anchor.StatusPass, fmt.Sprintf("account not on the ledger: only its master key can sign for it, and this is it (%s at ledger %d)", b.Author, ledgerIndex))
+			return
+		}
+		r.Set(anchor.CheckAuthorKey, anchor.StatusFail, fmt.Sprintf("account not on the ledger: only its master key can sign for it, and key %s belongs to %s, not %s (ledger %d)", own.PublicKey, own.KeyAddress, b.Author, ledgerIndex))
+		r.Set(anchor.CheckLedgerRegularKey, anchor.StatusFail, fmt.Sprintf("%s does not exist in ledger %d, so it had no RegularKey, let alone %s", b.Author, ledgerIndex, own.KeyAddress))
 		return
 	case err != nil:
 		r.Set(anchor.CheckAuthorKey, anchor.StatusSkip, fmt.Sprintf("could not read %s at ledger %d: %s", b.Author, ledgerIndex, banx.ErrorMessage(err)))
