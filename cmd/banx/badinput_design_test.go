@@ -166,4 +166,21 @@ func (f *badInputFixture) byDesign(t *testing.T) {
 			}
 		})
 	}
+	// The first accepted search fills the index with the text of the
+	// published versions, and writes nothing else.
+	t.Run("SearchFillsIndex", func(t *testing.T) {
+		before := dbDump(t, f.srv.dataDir)
+		if code, body, _ := f.srv.do(t, "GET", "/api/v1/articles?q=banx", "", nil); code != 200 {
+			t.Fatalf("GET /api/v1/articles?q=banx = %d %s: banx serve must wire search (Site.Search, or a DB that is an ArticleSearch)", code, body)
+		}
+		diff := dumpDiff(before, dbDump(t, f.srv.dataDir))
+		if !strings.Contains(diff, "+ row article_text:") {
+			t.Errorf("the first search indexed no text:\n%s", diff)
+		}
+		for _, line := range strings.Split(diff, "\n") {
+			if line != "" && !strings.Contains(line, " article_text") && !strings.Contains(line, " article_search") {
+				t.Errorf("changed outside the search index: %s", line)
+			}
+		}
+	})
 }

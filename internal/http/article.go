@@ -54,7 +54,7 @@ func (s *Server) handleListArticles(c *gin.Context) {
 		return
 	}
 	if q, ok := c.GetQuery("q"); ok {
-		idx, err := s.articleSearch(c.Request.Context())
+		idx, err := s.articleSearch(c.Request.Context(), q, limit, offset)
 		if err != nil {
 			s.writeError(c, err)
 			return

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"html/template"
 	"io"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -212,6 +213,12 @@ func (s *Server) handleTagPage(c *gin.Context) {
 		s.pageError(c, banx.Errorf(banx.EINVALID, "a tag has 1 to %d characters", manifest.MaxTagChars))
 		return
 	}
+	// A tag no manifest may carry has no page: an invisible or bidi
+	// character would otherwise be shown in the heading and title.
+	if err := manifest.ValidateTag(tag); err != nil {
+		s.pageError(c, banx.Errorf(banx.EINVALID, "%s", banx.ErrorMessage(err)))
+		return
+	}
 	s.listArticles(c, s.base("#"+tag, "Articles tagged #"+tag+" on Banx."), "#"+tag, "", "",
 		func(m *manifest.Manifest) bool {
 			for _, t := range m.Tags {
@@ -353,6 +360,11 @@ type errorPage struct {
 // pageError renders an error as an HTML page with the status from the one
 // code-to-status map; internal detail is logged, never shown.
 func (s *Server) pageError(c *gin.Context, err error) {
+	// A body cut by limitBody is the client's fault, as in writeError.
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		err = banx.Errorf(banx.ETOOLARGE, "the request is larger than %d bytes", mbe.Limit)
+	}
 	code := banx.ErrorCode(err)
 	status, ok := statusOf[code]
 	if !ok {
@@ -370,6 +382,8 @@ func (s *Server) pageError(c *gin.Context, err error) {
 		heading = "That address is not right"
 	case banx.EUNAVAILABLE:
 		heading = "Temporarily unavailable"
+	case banx.ETOOLARGE:
+		heading = "Too large"
 	}
 	if errors.Is(c.Request.Context().Err(), context.Canceled) {
 		return
@@ -403,10 +417,26 @@ const maxSearchFill = 500
 // that could not be read.
 const searchRetry = time.Minute
 
-// articleSearch returns the full-text index, first filling in the text of
-// versions published since the last search (or before the index existed).
-// EUNAVAILABLE when the server has no index.
-func (s *Server) articleSearch(ctx context.Context) (ArticleSearch, error) {
+// maxSearchLimit is the most results one search answers, the bound the
+// index itself enforces (sqlite.MaxSearchResults) and the article list's.
+const maxSearchLimit = 100
+
+// articleSearch checks the search q and its page (limit, offset), then
+// returns the full-text index, first filling in the text of versions
+// published since the last search (or before the index existed). The checks
+// come first so that a refused search writes nothing. EINVALID for a search
+// search.Parse refuses or a page out of bounds; EUNAVAILABLE when the server
+// has no index.
+func (s *Server) articleSearch(ctx context.Context, q string, limit, offset int) (ArticleSearch, error) {
+	if limit < 1 || limit > maxSearchLimit {
+		return nil, banx.Errorf(banx.EINVALID, "limit must be from 1 to %d, got %d", maxSearchLimit, limit)
+	}
+	if offset < 0 {
+		return nil, banx.Errorf(banx.EINVALID, "offset must not be negative, got %d", offset)
+	}
+	if _, err := search.Parse(q); err != nil {
+		return nil, err
+	}
 	var idx ArticleSearch
 	if s.Site != nil && s.Site.Search != nil {
 		idx = s.Site.Search
@@ -481,12 +511,17 @@ func (s *Server) searchPage(c *gin.Context, q string) {
 		return
 	}
 	ctx := c.Request.Context()
-	idx, err := s.articleSearch(ctx)
+	lp := listPage{pageBase: b, Heading: "Search", Searched: true, Page: page}
+	idx, err := s.articleSearch(ctx, q, pageSize, (page-1)*pageSize)
+	if banx.ErrorCode(err) == banx.EINVALID {
+		lp.SearchError = banx.ErrorMessage(err)
+		s.renderPage(c, 400, "list", lp)
+		return
+	}
 	if err != nil {
 		s.pageError(c, err)
 		return
 	}
-	lp := listPage{pageBase: b, Heading: "Search", Searched: true, Page: page}
 	hits, total, err := idx.SearchArticles(ctx, q, pageSize, (page-1)*pageSize)
 	if banx.ErrorCode(err) == banx.EINVALID {
 		lp.SearchError = banx.ErrorMessage(err)

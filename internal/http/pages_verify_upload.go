@@ -26,9 +26,7 @@ func (s *Server) handleVerifyBundlePage(c *gin.Context) {
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			// pageError knows only banx codes: name the limit here, or
-			// the page would be a 500.
-			s.pageError(c, banx.Errorf(banx.ETOOLARGE, "the upload is larger than %d bytes", tooLarge.Limit))
+			s.pageError(c, err) // 413 naming the limit
 			return
 		}
 		s.pageError(c, banx.Errorf(banx.EINVALID, "choose a proof bundle file (.proof.json) to upload"))

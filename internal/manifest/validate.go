@@ -96,6 +96,20 @@ func (m Manifest) validateTags() *issue {
 	return nil
 }
 
+// ValidateTag checks a hashtag as the manifest's tags are checked (letters,
+// digits, marks and '_', at most MaxTagChars characters, NFC), so a tag page
+// is refused for a tag no article can carry, with the same reason. EINVALID
+// or ETOOLARGE.
+func ValidateTag(tag string) error {
+	if tag == "" {
+		return invalid("tag", "required").err("tag")
+	}
+	if is := checkTag("tag", tag); is != nil {
+		return is.err("tag")
+	}
+	return nil
+}
+
 func checkTag(field, tag string) *issue {
 	if is := checkEncoding(field, tag); is != nil {
 		return is
