@@ -17,6 +17,10 @@ type Draft struct {
 	Detail      banx.VersionDetail
 	NetworkID   uint32
 	LeafMessage string // the exact text to sign for a batch anchor
+	// Existing is true when CreateDraft answered the author's earlier,
+	// not yet anchored draft of the same manifest instead of a new one: how
+	// a publish that failed half-way is retried.
+	Existing bool
 }
 
 // CreateDraft validates a manifest document for the signed-in author, stores
@@ -27,6 +31,9 @@ type Draft struct {
 // otherwise). Nothing is recorded unless everything succeeded: EINVALID or
 // ETOOLARGE for a bad manifest, EFORBIDDEN for another author's manifest or
 // article, ECONFLICT for an edit of anything but the latest published version.
+// The same manifest again is idempotent while it is not anchored: the
+// author's stored (or failed) draft of it is answered with Existing set; once
+// it is anchoring or published it is ECONFLICT naming the article and version.
 func (s *Service) CreateDraft(ctx context.Context, author string, document []byte, articleID int64) (*Draft, error) {
 	m, err := manifest.Parse(document)
 	if err != nil {
@@ -35,12 +42,7 @@ func (s *Service) CreateDraft(ctx context.Context, author string, document []byt
 	if m.Author != author {
 		return nil, banx.Errorf(banx.EFORBIDDEN, "manifest author %s is not the signed-in author %s", m.Author, author)
 	}
-	var prev *banx.VersionDetail
-	if m.Previous != "" {
-		if prev, err = s.findPredecessor(ctx, author, m.Previous, articleID); err != nil {
-			return nil, err
-		}
-	} else if articleID != 0 {
+	if m.Previous == "" && articleID != 0 {
 		return nil, banx.Errorf(banx.EINVALID, "article %d: a new version of an article names its predecessor's anchor in manifest.previous", articleID)
 	}
 	canonical, err := m.Canonical()
@@ -48,6 +50,25 @@ func (s *Service) CreateDraft(ctx context.Context, author string, document []byt
 		return nil, err
 	}
 	sha := manifest.Hash(canonical)
+	var prev *banx.VersionDetail
+	if m.Previous != "" {
+		if prev, err = s.findPredecessor(ctx, author, m.Previous, articleID); banx.ErrorCode(err) == banx.ECONFLICT {
+			// An edit sent again is no longer an edit of the latest
+			// version: its own stored draft is. Answer that draft.
+			cid, aerr := s.content.Add(ctx, bytes.NewReader(canonical))
+			if aerr != nil {
+				return nil, aerr
+			}
+			if d, found, ferr := s.existingDraft(ctx, author, cid, sha); ferr != nil {
+				return nil, ferr
+			} else if found {
+				return d, nil
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 	cid, err := s.content.Add(ctx, bytes.NewReader(canonical))
 	if err != nil {
 		return nil, err
@@ -70,8 +91,15 @@ func (s *Service) CreateDraft(ctx context.Context, author string, document []byt
 		v.ArticleID = prev.Version.ArticleID
 		err = s.store.AddVersion(ctx, v)
 	}
-	if banx.ErrorCode(err) == banx.ECONFLICT && prev == nil {
-		return nil, banx.Wrap(banx.ECONFLICT, err, "this exact manifest (sha256 %s) is already stored", sha)
+	if banx.ErrorCode(err) == banx.ECONFLICT {
+		if d, found, ferr := s.existingDraft(ctx, author, cid, sha); ferr != nil {
+			return nil, ferr
+		} else if found {
+			return d, nil
+		}
+		if prev == nil {
+			return nil, banx.Wrap(banx.ECONFLICT, err, "this exact manifest (sha256 %s) is already stored", sha)
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -81,6 +109,40 @@ func (s *Service) CreateDraft(ctx context.Context, author string, document []byt
 		return nil, err
 	}
 	return s.draft(d), nil
+}
+
+// existingDraft finds the author's version already stored under cid with
+// hash sha, after a store refused the same manifest again. found is false when
+// there is none (the conflict was something else). A stored, draft or failed
+// version is answered to be anchored again; an anchoring or published one is
+// ECONFLICT naming its article and version.
+func (s *Service) existingDraft(ctx context.Context, author, cid, sha string) (*Draft, bool, error) {
+	v, err := s.store.FindVersionByCID(ctx, cid)
+	if banx.ErrorCode(err) == banx.ENOTFOUND {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if v.Author != author || v.SHA256 != sha {
+		return nil, false, nil
+	}
+	switch v.Status {
+	case banx.StatusStored, banx.StatusDraft, banx.StatusFailed:
+	case banx.StatusPublished:
+		return nil, false, banx.Errorf(banx.ECONFLICT, "this exact manifest (sha256 %s) is already published as version %d of article %d",
+			sha, v.Version, v.ArticleID)
+	default:
+		return nil, false, banx.Errorf(banx.ECONFLICT, "this exact manifest (sha256 %s) is version %d of article %d, which is %s: wait for its anchor (GET /api/v1/articles/%d)",
+			sha, v.Version, v.ArticleID, v.Status, v.ArticleID)
+	}
+	d, err := s.store.FindVersion(ctx, v.ID)
+	if err != nil {
+		return nil, false, err
+	}
+	out := s.draft(d)
+	out.Existing = true
+	return out, true, nil
 }
 
 func (s *Service) draft(d banx.VersionDetail) *Draft {

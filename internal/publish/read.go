@@ -40,6 +40,27 @@ func (s *Service) Article(ctx context.Context, id int64) (*banx.Article, []Versi
 	return a, out, nil
 }
 
+// VisibleTo keeps the versions of article a that viewer may see: its author
+// (viewer is their address) sees every version, drafts included; anyone else
+// (viewer "" for an anonymous reader) sees only published versions, so an
+// unpublished draft's title and CID stay private. ENOTFOUND when viewer may
+// see none.
+func VisibleTo(a *banx.Article, views []VersionView, viewer string) ([]VersionView, error) {
+	if viewer != "" && viewer == a.Author {
+		return views, nil
+	}
+	public := make([]VersionView, 0, len(views))
+	for _, v := range views {
+		if v.Version.Status == banx.StatusPublished {
+			public = append(public, v)
+		}
+	}
+	if len(public) == 0 {
+		return nil, banx.Errorf(banx.ENOTFOUND, "article %d has no published version", a.ID)
+	}
+	return public, nil
+}
+
 // Articles lists published articles, newest first; author filters if not "".
 func (s *Service) Articles(ctx context.Context, author string, limit, offset int) ([]banx.PublishedArticle, error) {
 	if limit <= 0 || limit > 100 {

@@ -278,10 +278,12 @@ func TestCreateDraftRefusals(t *testing.T) {
 	if list, err := f.db.ListPublished(ctx, "", 10, 0); err != nil || len(list) != 0 {
 		t.Fatalf("articles: %v %v", list, err)
 	}
-	t.Run("ErrDuplicate", func(t *testing.T) {
-		draft(t, f.svc, w, "Twice", "")
-		_, err := f.svc.CreateDraft(ctx, me, manifestDoc(me, "Twice", ""), 0)
-		wantErr(t, err, banx.ECONFLICT, "already stored")
+	t.Run("OKDuplicateAnswersTheDraft", func(t *testing.T) {
+		first := draft(t, f.svc, w, "Twice", "")
+		again, err := f.svc.CreateDraft(ctx, me, manifestDoc(me, "Twice", ""), 0)
+		if err != nil || !again.Existing || again.Detail.Version.ID != first.Detail.Version.ID {
+			t.Fatalf("again = %+v, %v; want draft %d answered again", again, err, first.Detail.Version.ID)
+		}
 	})
 	t.Run("ErrEditUnpublished", func(t *testing.T) {
 		a := f.author(t)
