@@ -22,6 +22,17 @@ import (
 	"github.com/banxmedia/banx/internal/xrpl"
 )
 
+// tokenUsage lists `banx token`'s subcommands (banx token -h).
+const tokenUsage = `usage: banx token <subcommand> [flags]
+
+subcommands:
+  setup       set up the BXE token on its issuer and distribution accounts; idempotent (operator)
+  status      show the token's accounts, trust lines and supply on the ledger
+  trustline   add an author's BXE trust line, signed locally with the author's seed
+
+Run 'banx token <subcommand> -h' for its flags.
+`
+
 // runToken implements `banx token setup|status|trustline` for the BXE token.
 // (token.go is the operator's bearer token; this file is the reward token.)
 func runToken(ctx context.Context, args []string, e env) error {
@@ -29,6 +40,10 @@ func runToken(ctx context.Context, args []string, e env) error {
 		return usageError("token needs a subcommand: setup, status or trustline")
 	}
 	sub, args := args[0], args[1:]
+	if isHelp(sub) {
+		fmt.Fprint(e.stdout, tokenUsage)
+		return nil
+	}
 	cfg := DefaultConfig()
 	fs := newFlagSet("token "+sub, e)
 	cfg.bind(fs, e.getenv, "data", "xrpl", "ledger-addr", "network", "issuer-seed-file", "distribution-seed-file")

@@ -21,6 +21,10 @@ func runContent(ctx context.Context, args []string, e env) error {
 		return usageError("content needs a subcommand: add FILE|- or get CID [-o FILE]")
 	}
 	sub, args := args[0], args[1:]
+	if isHelp(sub) {
+		fmt.Fprint(e.stdout, contentUsage)
+		return nil
+	}
 	cfg := DefaultConfig()
 	fs := newFlagSet("content "+sub, e)
 	cfg.bind(fs, e.getenv, "data", "ipfs-api")
@@ -48,6 +52,17 @@ func runContent(ctx context.Context, args []string, e env) error {
 	}
 	return usageError(fmt.Sprintf("unknown content subcommand %q: want add or get", sub))
 }
+
+// contentUsage lists `banx content`'s subcommands (banx content -h).
+const contentUsage = `usage: banx content <subcommand> [flags]
+
+subcommands:
+  add FILE|-            store a file (- reads standard input); prints its CID, SHA-256 and size
+  get CID [-o FILE]     write the content of CID to standard output, or to FILE
+
+Flags go before or after the arguments; -- ends the flags.
+Run 'banx content <subcommand> -h' for its flags.
+`
 
 // maxContentBytes matches the server's largest accepted item (a 10 MiB image).
 const maxContentBytes = 10 << 20

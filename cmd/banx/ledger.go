@@ -17,6 +17,10 @@ import (
 // runLedger implements `banx ledger serve`: the embedded standalone XRP Ledger on
 // its own address, for development and for tools that expect a rippled URL.
 func runLedger(ctx context.Context, args []string, e env) error {
+	if len(args) > 0 && isHelp(args[0]) {
+		fmt.Fprint(e.stdout, "usage: banx ledger serve [flags]\n\n  serve   run the embedded standalone XRP Ledger (its dev faucet funds accounts: banx wallet fund ADDRESS)\n\nRun 'banx ledger serve -h' for its flags.\n")
+		return nil
+	}
 	if len(args) == 0 || args[0] != "serve" {
 		return usageError("ledger needs a subcommand: serve")
 	}

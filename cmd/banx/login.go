@@ -125,10 +125,30 @@ func (c *apiClient) signIn(ctx context.Context, w *wallet.Wallet) (*banx.Session
 	return &banx.Session{Address: sess.Address, PublicKey: pub, ExpiresAt: sess.ExpiresAt}, nil
 }
 
+// authorEnvHelp names the environment variables of the author commands
+// (login, publish), which -h lists.
+const authorEnvHelp = `environment:
+  BANX_SERVER      the Banx server URL (default ` + defaultServer + `; --server)
+  BANX_SEED_FILE   the author seed file, mode 0600 (--seed-file)
+  BANX_SEED        the author seed itself, instead of a seed file
+`
+
 // runLogin implements `banx login`: sign in with the local key and print the
 // session (and, with --print-token, the bearer token for scripts).
 func runLogin(ctx context.Context, args []string, e env) error {
 	fs := newFlagSet("login", e)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `usage: banx login [flags]
+
+Signs in to a Banx server with your key (signed locally; the seed is never
+sent) and prints the session's account and expiry: it checks that the key and
+the server work. It stores nothing: `+"`banx publish`"+` signs in again itself.
+
+`+authorEnvHelp+`
+flags:
+`)
+		fs.PrintDefaults()
+	}
 	server := fs.String("server", orDefault(e.getenv("BANX_SERVER"), defaultServer), "Banx server URL [$BANX_SERVER]")
 	seedFile := fs.String("seed-file", e.getenv("BANX_SEED_FILE"), "author seed file, mode 0600 [$BANX_SEED_FILE]; or the seed in $BANX_SEED")
 	printToken := fs.Bool("print-token", false, "print the session's bearer token (treat it like a password)")

@@ -48,6 +48,19 @@ type publishOptions struct {
 func runPublish(ctx context.Context, args []string, e env) error {
 	var o publishOptions
 	fs := newFlagSet("publish", e)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `usage: banx publish [flags] ARTICLE.md
+
+Publishes ARTICLE.md (Markdown with YAML front matter): signs in with your
+key, stores the article, signs the anchor (self mode) or the leaf (batch mode)
+locally, waits for the validated anchor and saves the proof bundle. Flags go
+before or after ARTICLE.md.
+
+`+authorEnvHelp+`
+flags:
+`)
+		fs.PrintDefaults()
+	}
 	fs.StringVar(&o.server, "server", orDefault(e.getenv("BANX_SERVER"), defaultServer), "Banx server URL [$BANX_SERVER]")
 	fs.StringVar(&o.seedFile, "seed-file", e.getenv("BANX_SEED_FILE"), "author seed file, mode 0600 [$BANX_SEED_FILE]; or the seed in $BANX_SEED")
 	fs.StringVar(&o.mode, "mode", "self", "anchoring mode: self (your account signs the anchor; needs XRP) or batch (Banx anchors your signed leaf)")

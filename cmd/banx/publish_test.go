@@ -79,14 +79,44 @@ func TestPublishCLI(t *testing.T) {
 	if seed, _ := os.ReadFile(seedFile); strings.Contains(out, strings.TrimSpace(string(seed))) {
 		t.Fatal("wallet new printed the seed")
 	}
-	w := walletFromFile(t, seedFile)
-	publishtest.Fund(t, ctx, publishtest.Dial(t, "http://"+ledgerAddr+"/"), w, 50_000_000)
+	// A new author funds the wallet by hand from the embedded ledger's faucet
+	// (the address last: flags go before or after it).
+	fundEnv := map[string]string{"BANX_LEDGER_ADDR": ledgerAddr}
+	out, err = cli(ctx, fundEnv, "wallet", "fund", "--xrp", "50", author)
+	if err != nil || field(out, "funded") != author || field(out, "balance") != "50" || len(field(out, "transaction")) != 64 {
+		t.Fatalf("wallet fund: %v\n%s", err, out)
+	}
+	out, err = cli(ctx, map[string]string{"BANX_XRPL_URL": "ws://" + ledgerAddr + "/", "BANX_NETWORK": "embedded"}, "wallet", "fund", author, "--xrp", "0.5")
+	if err != nil || field(out, "balance") != "50.5" {
+		t.Fatalf("wallet fund through BANX_XRPL_URL: %v\n%s", err, out)
+	}
+	for _, tc := range []struct {
+		name    string
+		environ map[string]string
+		args    []string
+		code    int
+		want    string
+	}{
+		{"ErrNetwork", map[string]string{"BANX_XRPL_URL": "https://s.altnet.rippletest.net:51234", "BANX_NETWORK": "testnet"}, []string{author}, 2,
+			"wallet fund works only on the embedded development ledger, not on testnet"},
+		{"ErrAddress", fundEnv, []string{"rNOTANADDRESS"}, 2, `"rNOTANADDRESS" is not an XRP Ledger classic address`},
+		{"ErrAmount", fundEnv, []string{author, "--xrp", "-5"}, 2, "--xrp must be a plain XRP amount"},
+		{"ErrNoLedger", map[string]string{"BANX_LEDGER_ADDR": freeAddr(t)}, []string{author}, 1, "no embedded ledger answered at"},
+		{"ErrTwoAddresses", fundEnv, []string{author, author}, 2, "wallet fund takes exactly one ADDRESS"},
+	} {
+		t.Run("Fund/"+tc.name, func(t *testing.T) {
+			_, err := cli(ctx, tc.environ, append([]string{"wallet", "fund"}, tc.args...)...)
+			if err == nil || exitCode(err) != tc.code || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v (exit %d), want exit %d with %q", err, exitCode(err), tc.code, tc.want)
+			}
+		})
+	}
 
 	publishFile := func(t *testing.T, name, body string, environ map[string]string, args ...string) map[string]string {
 		t.Helper()
 		path := filepath.Join(dir, name)
 		os.WriteFile(path, []byte(body), 0o644)
-		out, err := cli(ctx, environ, append(append([]string{"publish", "--server", s.url}, args...), path)...)
+		out, err := cli(ctx, environ, append([]string{"publish", "--server", s.url, path}, args...)...)
 		if err != nil {
 			t.Fatalf("publish %s: %v\n%s", name, err, out)
 		}
@@ -186,4 +216,35 @@ func walletFromFile(t *testing.T, path string) *wallet.Wallet {
 		t.Fatal(err)
 	}
 	return w
+}
+
+// TestAuthorHelp checks that the author commands' -h names the environment
+// variables they read, and that the command groups list their subcommands.
+func TestAuthorHelp(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"login", "-h"}, []string{"BANX_SERVER", "BANX_SEED_FILE", "BANX_SEED ", "default http://127.0.0.1:8080", "-print-token"}},
+		{[]string{"publish", "-h"}, []string{"BANX_SERVER", "BANX_SEED_FILE", "BANX_SEED ", "usage: banx publish [flags] ARTICLE.md", "-mode"}},
+		{[]string{"wallet", "fund", "-h"}, []string{"usage: banx wallet fund ADDRESS", "BANX_LEDGER_ADDR", "BANX_XRPL_URL", "-xrp"}},
+		{[]string{"wallet", "-h"}, []string{"fund ADDRESS", "new --out FILE", "address"}},
+		{[]string{"payout", "--help"}, []string{"plan ", "--next", "status", "verify", "beneficiaries", "decline"}},
+		{[]string{"content", "help"}, []string{"add FILE|-", "get CID [-o FILE]", "-- ends the flags"}},
+		{[]string{"token", "-h"}, []string{"setup", "status", "trustline"}},
+		{[]string{"ledger", "-h"}, []string{"serve", "banx wallet fund ADDRESS"}},
+	} {
+		t.Run(strings.Join(tc.args, "_"), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), tc.args, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
+			if err != nil && exitCode(err) != 2 {
+				t.Fatalf("err = %v", err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out.String()+errOut.String(), w) {
+					t.Errorf("help lacks %q:\n%s%s", w, out.String(), errOut.String())
+				}
+			}
+		})
+	}
 }

@@ -1,13 +1,21 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"io/fs"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"time"
 
 	"github.com/Peersyst/xrpl-go/pkg/crypto"
 	"github.com/Peersyst/xrpl-go/xrpl/interfaces"
@@ -15,6 +23,7 @@ import (
 
 	"github.com/banxmedia/banx/internal/address"
 	"github.com/banxmedia/banx/internal/banx"
+	"github.com/banxmedia/banx/internal/verify"
 )
 
 // maxSeedFileBytes bounds a seed file: a seed is 29-31 characters.
@@ -106,11 +115,17 @@ func writeSeedFile(path string, w *wallet.Wallet) error {
 // without the seed ever being shown.
 func runWallet(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 {
-		return usageError("wallet needs a subcommand: new --out FILE, or address")
+		return usageError("wallet needs a subcommand: new --out FILE, address, or fund ADDRESS")
 	}
 	sub, args := args[0], args[1:]
+	if isHelp(sub) {
+		fmt.Fprint(e.stdout, walletUsage)
+		return nil
+	}
 	fs := newFlagSet("wallet "+sub, e)
 	switch sub {
+	case "fund":
+		return walletFund(ctx, fs, args, e)
 	case "new":
 		out := fs.String("out", "", "file to write the new seed to (created with mode 0600; never overwritten)")
 		ed := fs.Bool("ed25519", false, "make an ed25519 key instead of secp256k1")
@@ -130,7 +145,7 @@ func runWallet(ctx context.Context, args []string, e env) error {
 		}
 		return saveNewWallet(*out, &w, e)
 	case "address":
-		seedFile := fs.String("seed-file", "", "seed file (mode 0600); default: BANX_SEED")
+		seedFile := fs.String("seed-file", e.getenv("BANX_SEED_FILE"), "seed file (mode 0600) [$BANX_SEED_FILE]; or the seed in $BANX_SEED")
 		if err := parseFlags(fs, args); err != nil {
 			return err
 		}
@@ -141,7 +156,7 @@ func runWallet(ctx context.Context, args []string, e env) error {
 		fmt.Fprintf(e.stdout, "address     %s\npublic key  %s\n", w.ClassicAddress, strings.ToUpper(w.PublicKey))
 		return nil
 	}
-	return usageError(fmt.Sprintf("unknown wallet subcommand %q: want new or address", sub))
+	return usageError(fmt.Sprintf("unknown wallet subcommand %q: want new, address or fund", sub))
 }
 
 func saveNewWallet(path string, w *wallet.Wallet, e env) error {
@@ -150,4 +165,132 @@ func saveNewWallet(path string, w *wallet.Wallet, e env) error {
 	}
 	fmt.Fprintf(e.stdout, "address     %s\nseed file   %s (mode 0600; keep it secret, back it up)\n", w.ClassicAddress, path)
 	return nil
+}
+
+// walletUsage lists `banx wallet`'s subcommands (banx wallet -h).
+const walletUsage = `usage: banx wallet <subcommand> [flags]
+
+subcommands:
+  new --out FILE   make a new author key; the seed goes to FILE (mode 0600), only the address is printed
+  address          show the address and public key of a seed ($BANX_SEED or --seed-file, $BANX_SEED_FILE)
+  fund ADDRESS     fund an account with XRP from the embedded development ledger's faucet
+                   (embedded network only; on testnet use the XRPL testnet faucet)
+
+Run 'banx wallet <subcommand> -h' for its flags.
+`
+
+// faucetXRP is a plain XRP amount the faucet accepts: at most 1,000,000 XRP
+// with at most 6 decimals.
+var faucetXRP = regexp.MustCompile(`^[0-9]{1,7}(\.[0-9]{1,6})?$`)
+
+// walletFund implements `banx wallet fund ADDRESS`: it asks the embedded
+// development ledger's faucet (POST /accounts, served only in dev mode) to
+// send XRP to ADDRESS, so that a new author can pay for a trust line or a
+// self anchor. It refuses any network but the embedded one: real networks
+// have no Banx faucet.
+func walletFund(ctx context.Context, fs *flag.FlagSet, args []string, e env) error {
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `usage: banx wallet fund ADDRESS [--xrp AMOUNT]
+
+Funds ADDRESS with XRP from the faucet of the embedded development ledger that
+`+"`banx serve`"+` (or `+"`banx ledger serve`"+`) runs: at --xrpl if given, else at
+--ledger-addr. Only on the embedded network; a testnet or mainnet account is
+funded from another account (testnet: the XRPL testnet faucet).
+
+flags:
+`)
+		fs.PrintDefaults()
+	}
+	cfg := DefaultConfig()
+	cfg.bind(fs, e.getenv, "xrpl", "ledger-addr", "network")
+	amount := fs.String("xrp", "1000", "how much XRP to send (at most 1000000, 6 decimals)")
+	timeout := fs.Duration("timeout", 30*time.Second, "give up after this long")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError("wallet fund takes exactly one ADDRESS (the classic address to fund)")
+	}
+	dest := fs.Arg(0)
+	switch {
+	case !address.IsClassic(dest):
+		return usageError(fmt.Sprintf("%q is not an XRP Ledger classic address", clipArg(dest)))
+	case !faucetXRP.MatchString(*amount):
+		return usageError(fmt.Sprintf("--xrp must be a plain XRP amount such as 1000 or 12.5, got %q", clipArg(*amount)))
+	case *timeout <= 0:
+		return usageError("--timeout must be positive")
+	}
+	if err := cfg.Validate(); err != nil {
+		return usageError(banx.ErrorMessage(err))
+	}
+	network, _, err := cfg.tokenNetwork()
+	if err != nil {
+		return usageError(banx.ErrorMessage(err))
+	}
+	if network != "embedded" {
+		return usageError(fmt.Sprintf("wallet fund works only on the embedded development ledger, not on %s: "+
+			"there is no Banx faucet there; send XRP to %s from a funded account (on testnet, the XRPL testnet faucet gives some)", network, dest))
+	}
+	faucet := "http://" + cfg.LedgerAddr + "/accounts"
+	if cfg.XRPLURL != "" {
+		u, _ := url.Parse(cfg.XRPLURL)
+		switch u.Scheme {
+		case "ws":
+			u.Scheme = "http"
+		case "wss":
+			u.Scheme = "https"
+		}
+		u.Path, u.RawQuery, u.Fragment = "/accounts", "", ""
+		faucet = u.String()
+	}
+	body, _ := json.Marshal(map[string]string{"destination": dest, "xrpAmount": *amount})
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, faucet, bytes.NewReader(body))
+	if err != nil {
+		return usageError(fmt.Sprintf("faucet URL %s: %v", faucet, err))
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return banx.Errorf(banx.EUNAVAILABLE, "no embedded ledger answered at %s: start `banx serve` (or `banx ledger serve`) first, or give --ledger-addr/--xrpl (%v)", faucet, unwrapErr(err))
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Amount  json.Number `json:"amount"`
+		Balance json.Number `json:"balance"`
+		TxHash  string `json:"transactionHash"`
+		Error   string `json:"error"`
+	}
+	dec := json.NewDecoder(io.LimitReader(resp.Body, 64<<10))
+	derr := dec.Decode(&out)
+	switch {
+	case resp.StatusCode == http.StatusForbidden:
+		return banx.Errorf(banx.EFORBIDDEN, "the ledger at %s has its faucet off (it does not run in dev mode): %s", faucet, verify.Printable(out.Error))
+	case resp.StatusCode == http.StatusNotFound:
+		return banx.Errorf(banx.ENOTFOUND, "%s has no faucet (HTTP 404): it is not Banx's embedded development ledger", faucet)
+	case resp.StatusCode != http.StatusOK:
+		return banx.Errorf(banx.EUNAVAILABLE, "the faucet at %s refused: HTTP %d: %s", faucet, resp.StatusCode, verify.Printable(out.Error))
+	case derr != nil || out.TxHash == "":
+		return banx.Errorf(banx.EUNAVAILABLE, "the faucet at %s answered something else than a faucet payment", faucet)
+	}
+	fmt.Fprintf(e.stdout, "funded      %s with %s XRP\nbalance     %s XRP\ntransaction %s\n", dest, out.Amount, out.Balance, verify.Printable(out.TxHash))
+	return nil
+}
+
+// clipArg bounds a user's argument quoted in an error.
+func clipArg(s string) string {
+	if len(s) > 80 {
+		return s[:80] + "..."
+	}
+	return s
+}
+
+// unwrapErr drops net/url's "Post "URL": " prefix, which repeats the URL.
+func unwrapErr(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }
