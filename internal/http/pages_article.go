@@ -131,7 +131,7 @@ func (s *Server) handleArticlePage(c *gin.Context) {
 	p.Share = shareLinks(page, m.Title)
 	p.Anchor = anchorView{Version: latest.Version.Version, Mode: latest.Anchor.Mode, TxHash: latest.Anchor.TxHash,
 		CID: latest.Version.ManifestCID, SHA256: latest.Version.SHA256, LedgerIndex: latest.Anchor.LedgerIndex}
-	p.VerifyURL = verifyURL(latest.Anchor.TxHash, latest.Version.ManifestCID, latest.Version.SHA256)
+	p.VerifyURL = verifyURL(id, latest)
 	for i := len(versions) - 1; i >= 0; i-- {
 		v := versions[i]
 		if v.Version.Status != banx.StatusPublished || v.Anchor == nil {
@@ -139,14 +139,16 @@ func (s *Server) handleArticlePage(c *gin.Context) {
 		}
 		p.Versions = append(p.Versions, versionRow{N: v.Version.Version, Current: v.Version.ID == latest.Version.ID,
 			Date: v.Version.UpdatedAt.UTC().Format("2 January 2006 15:04 MST"), ISO: v.Version.UpdatedAt.UTC().Format(time.RFC3339),
-			TxShort: v.Anchor.TxHash[:12] + "…", VerifyURL: verifyURL(v.Anchor.TxHash, v.Version.ManifestCID, v.Version.SHA256)})
+			TxShort: v.Anchor.TxHash[:12] + "…", VerifyURL: verifyURL(id, &v)})
 	}
 	if pv, ok := s.Views.(interface{ Policy() views.Policy }); ok {
 		p.DwellMS = pv.Policy().Dwell.Milliseconds()
 	}
 
+	// The version's proof bundle, not its transaction hash alone: only the
+	// bundle lets a batch anchor's content, leaf signature and key be checked.
 	report := rv.Offline
-	if online := s.settledReport(ctx, latest.Anchor.TxHash, latest.Version.ManifestCID, latest.Version.SHA256); online != nil {
+	if online := s.settledBundleReport(ctx, rv.Bundle); online != nil {
 		p.Anchor.LedgerTime = online.CloseTime
 		report = anchor.Report{Checks: online.Checks}
 	}
@@ -295,9 +297,12 @@ func shareLinks(page, title string) []shareLink {
 	}
 }
 
-func verifyURL(tx, cid, sha string) string {
-	q := url.Values{"cid": {cid}, "sha256": {sha}}
-	return "/verify/" + tx + "?" + q.Encode()
+// verifyURL is the Verify page of a published version: its transaction, what
+// it anchors, and the article version whose proof bundle the page verifies.
+func verifyURL(articleID int64, v *publish.VersionView) string {
+	q := url.Values{"cid": {v.Version.ManifestCID}, "sha256": {v.Version.SHA256},
+		"article": {strconv.FormatInt(articleID, 10)}, "version": {strconv.Itoa(v.Version.Version)}}
+	return "/verify/" + v.Anchor.TxHash + "?" + q.Encode()
 }
 
 // pageReport is the part of a verification result the pages show.
@@ -311,31 +316,6 @@ type pageReport struct {
 		CID    string `json:"cid"`
 		SHA256 string `json:"sha256"`
 	} `json:"manifest"`
-}
-
-// settledReport returns the verification of a validated anchor, asking the
-// verifier once per process: a transaction in a validated ledger and content
-// named by its hash never change, so a verdict of verified or failed is final.
-// It returns nil when there is no verifier or it cannot answer now.
-func (s *Server) settledReport(ctx context.Context, tx, cid, sha string) *pageReport {
-	if s.Verifier == nil {
-		return nil
-	}
-	key := tx + "/" + cid
-	if r, ok := s.Site.verified.Load(key); ok {
-		return r.(*pageReport)
-	}
-	ctx, cancel := context.WithTimeout(ctx, verifyPageTimeout)
-	defer cancel()
-	r, err := s.verifyReport(ctx, tx, cid, sha)
-	if err != nil {
-		s.Logger.Warn("article verification", "tx", tx, "err", err)
-		return nil
-	}
-	if r.Verdict == string(anchor.VerdictVerified) || r.Verdict == string(anchor.VerdictFailed) {
-		s.Site.verified.Store(key, r)
-	}
-	return r
 }
 
 // verifyPageTimeout bounds the verification an article page waits for.

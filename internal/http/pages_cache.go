@@ -43,7 +43,8 @@ type renderedVersion struct {
 	ReadMinutes int
 	Cover       *manifest.Media // into M.Media; nil without a cover
 	AIMedia     bool
-	Offline     anchor.Report // offline verification of the version's proof bundle
+	Offline     anchor.Report      // offline verification of the version's proof bundle
+	Bundle      anchor.ProofBundle // the version's proof bundle, verified online by the page
 	Sources     []sourceLink
 	SourceURLs  []string
 	AllNews     bool
@@ -76,7 +77,7 @@ func (s *Server) renderVersion(ctx context.Context, articleID int64, n int) (*re
 	if err != nil {
 		return nil, banx.Wrap(banx.EINTERNAL, err, "manifest of article %d", articleID)
 	}
-	r := &renderedVersion{M: &m, ReadMinutes: manifest.ReadingTime(m.Body), Offline: anchor.VerifyOffline(*bundle)}
+	r := &renderedVersion{M: &m, ReadMinutes: manifest.ReadingTime(m.Body), Offline: anchor.VerifyOffline(*bundle), Bundle: *bundle}
 	images := map[string]bool{}
 	for i, md := range m.Media {
 		images[md.CID] = true
@@ -99,7 +100,7 @@ func (s *Server) renderVersion(ctx context.Context, articleID int64, n int) (*re
 		r.SourceURLs = append(r.SourceURLs, src.URL)
 		r.Sources = append(r.Sources, sourceLink{Name: src.Name, URL: src.URL, News: news})
 	}
-	r.size = len(bundle.Manifest.Bytes) + len(r.Body) + 1024
+	r.size = 2*len(bundle.Manifest.Bytes) + len(r.Body) + 4096 // the bundle holds the manifest bytes too
 	return r, nil
 }
 
