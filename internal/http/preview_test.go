@@ -2,11 +2,17 @@ package http_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/Peersyst/xrpl-go/xrpl/wallet"
+
+	"github.com/banxmedia/banx/internal/anchor"
+	"github.com/banxmedia/banx/internal/publish"
 	"github.com/banxmedia/banx/internal/publish/publishtest"
 )
 
@@ -147,7 +153,7 @@ func TestAuthorPageTexts(t *testing.T) {
 		"media": []map[string]any{{"cid": cover.CID, "role": "cover", "mime_type": "image/png", "size": cover.Size,
 			"alt": "A bar chart", "digital_source_type": "trainedAlgorithmicMedia"}}}
 	doc, _ := json.Marshal(m)
-	articleID, _ := a.publishSelf(t, alice, token, doc)
+	articleID := publishAndWait(t, a, alice, token, doc)
 
 	pages := []struct {
 		name, path string
@@ -179,4 +185,43 @@ func TestAuthorPageTexts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// publishAndWait publishes a self-anchored manifest for w and waits, as its
+// author (anyone else sees the article only once published), until version 1
+// is published; it returns the article id.
+func publishAndWait(t *testing.T, a *pubAPI, w *wallet.Wallet, token string, manifest []byte) int64 {
+	t.Helper()
+	me := w.ClassicAddress.String()
+	var d draftBody
+	a.must(t, "POST", "/api/v1/drafts", "/api/v1/drafts", token, manifest, 201, &d)
+	var p struct {
+		UnsignedTx string `json:"unsigned_tx"`
+	}
+	a.must(t, "POST", "/api/v1/drafts/{id}/anchor", fmt.Sprintf("/api/v1/drafts/%d/anchor", d.ID), token, map[string]string{"mode": "self"}, 200, &p)
+	fields, err := publish.CheckUnsignedAnchor(p.UnsignedTx, me, anchor.SelfMemo(d.SHA256, d.CID, me, ""), 1_000_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blob, _, err := w.Sign(fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.must(t, "POST", "/api/v1/drafts/{id}/submit", fmt.Sprintf("/api/v1/drafts/%d/submit", d.ID), token, map[string]string{"tx_blob": blob}, 202, nil)
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		r := a.call(t, "GET", fmt.Sprintf("/api/v1/articles/%d", d.ArticleID), token, nil)
+		var art struct {
+			Versions []map[string]any `json:"versions"`
+		}
+		if r.status == 200 && json.Unmarshal(r.body, &art) == nil && len(art.Versions) > 0 {
+			switch art.Versions[0]["status"] {
+			case "published":
+				return d.ArticleID
+			case "failed":
+				t.Fatalf("version 1 failed: %v", art.Versions[0]["failure_reason"])
+			}
+		}
+	}
+	t.Fatalf("article %d not published within a minute", d.ArticleID)
+	return 0
 }
