@@ -384,6 +384,8 @@ func (s *Server) pageError(c *gin.Context, err error) {
 		heading = "Temporarily unavailable"
 	case banx.ETOOLARGE:
 		heading = "Too large"
+	case banx.ETOOMANY:
+		heading = "Too many requests"
 	}
 	if errors.Is(c.Request.Context().Err(), context.Canceled) {
 		return

@@ -87,16 +87,36 @@ type Server struct {
 	// Site is the server-rendered web application (pages, static assets);
 	// nil leaves the pages out. Its pages need Publish.
 	Site *Site
+	// BodyReadTimeout and BodyReadRate bound how long a request body may
+	// take to arrive: BodyReadTimeout (default 15 s) plus its Content-Length
+	// at BodyReadRate bytes per second (default 64 KiB/s), at most the 2
+	// minute read timeout; a body without Content-Length gets
+	// BodyReadTimeout alone (see bodyDeadline).
+	BodyReadTimeout time.Duration
+	BodyReadRate    int64
+	// ChallengeLimit, SignInLimit and VerifyLimit bound, per client network
+	// (/24 or /48), POST /api/v1/auth/challenge (default 60 a minute), POST
+	// /api/v1/auth/session (60 a minute) and POST /api/v1/verify with the
+	// verify page's POST /verify (30 a minute together); over it, 429 with
+	// Retry-After. The zero RateLimit takes the default; Max < 0 turns one off.
+	ChallengeLimit RateLimit
+	SignInLimit    RateLimit
+	VerifyLimit    RateLimit
 
 	ops       operatorSessions            // signed-in operator browsers (pages_operator.go)
 	tally     viewTally                   // counted views per author and article (pages_cache.go)
 	pages     pageCache                   // rendered article pages (pages_cache.go)
 	articles  freshGroup[articleState]    // concurrent reads of one article, merged (pages_cache.go)
 	published freshGroup[authorPublished] // concurrent reads of one author's articles, merged
+	limiters  map[string]*networkLimiter  // by path, for POST (ratelimit.go)
+	refusals  *gin.Engine                 // answers what limitRates refuses
 	ln        net.Listener
 	server    *http.Server
 	engine    *gin.Engine
 }
+
+// readTimeout bounds reading a whole request, headers and body.
+const readTimeout = 2 * time.Minute
 
 // Open builds the routes, starts listening and serves in the background.
 func (s *Server) Open() error {
@@ -105,6 +125,12 @@ func (s *Server) Open() error {
 	}
 	if s.MaxBodyBytes <= 0 {
 		s.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if s.BodyReadTimeout <= 0 {
+		s.BodyReadTimeout = DefaultBodyReadTimeout
+	}
+	if s.BodyReadRate <= 0 {
+		s.BodyReadRate = DefaultBodyReadRate
 	}
 	if s.Site != nil {
 		if err := s.Site.load(); err != nil {
@@ -121,6 +147,8 @@ func (s *Server) Open() error {
 	s.engine = gin.New()
 	s.engine.HandleMethodNotAllowed = true
 	s.routes()
+	s.limiters = s.rateLimits()
+	s.refusals = s.newRefusalEngine()
 
 	ln, err := net.Listen("tcp", s.Addr)
 	if err != nil {
@@ -128,9 +156,11 @@ func (s *Server) Open() error {
 	}
 	s.ln = ln
 	s.server = &http.Server{
-		Handler:           s.engine,
+		// The body deadline and the rate limits wrap the router: neither
+		// needs a route, and the limits refuse before a body is read.
+		Handler:           s.bodyDeadline(s.limitRates(s.engine)),
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       2 * time.Minute,
+		ReadTimeout:       readTimeout,
 		WriteTimeout:      2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
@@ -140,7 +170,9 @@ func (s *Server) Open() error {
 	return nil
 }
 
-// Handler returns the routed engine, for tests that drive it without a socket.
+// Handler returns the routed engine, for tests that drive it without a
+// socket. It has neither the body deadline nor the rate limits, which need a
+// connection and a peer address (a fuzz target would meet only the limits).
 func (s *Server) Handler() http.Handler { return s.engine }
 
 // URL returns the base URL the server listens on.
