@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -35,6 +36,23 @@ func runServe(ctx context.Context, args []string, e env) error {
 		return usageError(fmt.Sprintf("serve takes no arguments, got %q", fs.Args()))
 	}
 	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	wildcard, err := listensOnAll(cfg.Addr)
+	if err != nil {
+		return err
+	}
+	if wildcard && cfg.Domain == "" {
+		return banx.Errorf(banx.EINVALID, "--domain is required when --addr listens on all interfaces (0.0.0.0 or [::]): it is the host authors' wallets sign for (addr %s)", cfg.Addr)
+	}
+	// Nothing touches the data directory before this process holds it.
+	unlock, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	// A port in use is reported before wallets are made and funded.
+	if err := probeListen(cfg.Addr); err != nil {
 		return err
 	}
 	level, _ := parseLogLevel(cfg.LogLevel)
@@ -121,7 +139,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 			logger.Warn("sample article not published", "err", err)
 		}
 	}
-	fmt.Fprintf(e.stdout, "Banx is running at %s (Ctrl-C to stop)\n", srv.URL())
+	fmt.Fprintf(e.stdout, "Banx is running at %s (Ctrl-C to stop)\n", bannerURL(srv.URL(), cfg.Domain, wildcard))
 
 	<-ctx.Done()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -217,3 +235,37 @@ func diskError(err error, dir string) error {
 
 // Close releases the probe's connection.
 func (h *dataHealth) Close() error { return h.probe.Close() }
+
+// listensOnAll reports whether addr (host:port, validated) listens on every
+// interface: an empty host, 0.0.0.0 or [::]. Such an address names no host
+// an author can reach, so it cannot stand in for the domain.
+func listensOnAll(addr string) (bool, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false, banx.Errorf(banx.EINVALID, "addr (BANX_ADDR): %q is not host:port", addr)
+	}
+	if host == "" {
+		return true, nil
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsUnspecified(), nil
+}
+
+// probeListen binds addr and lets it go at once, so that an address in use is
+// the first thing serve reports. Port 0 always binds.
+func probeListen(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return banx.Wrap(banx.EUNAVAILABLE, err, "listen on %s", addr)
+	}
+	return ln.Close()
+}
+
+// bannerURL is the address serve prints: where the server listens, or, when
+// it listens on all interfaces, the domain authors reach it at.
+func bannerURL(listening, domain string, wildcard bool) string {
+	if wildcard && domain != "" {
+		return "http://" + domain
+	}
+	return listening
+}
