@@ -1,6 +1,9 @@
 package http
 
-import "github.com/banxmedia/banx/internal/render"
+import (
+	"github.com/banxmedia/banx/internal/render"
+	"github.com/gin-gonic/gin"
+)
 
 // routes registers every route of the server in one place, so the whole surface
 // can be reviewed at a glance.
@@ -11,6 +14,7 @@ func (s *Server) routes() {
 	e.NoMethod(s.methodNotAllowed)
 
 	e.GET("/healthz", s.handleHealth)
+	e.HEAD("/healthz", s.handleHealth) // load balancers probe with HEAD
 	if s.Metrics != nil {
 		e.GET("/metrics", s.requireOperator(), s.handleMetrics)
 	}
@@ -60,24 +64,32 @@ func (s *Server) routes() {
 	// contracts/openapi.yaml; they are registered with Handle, which the
 	// OpenAPI route test (it reads .GET/.POST/... calls) leaves out.
 	if s.Site != nil && s.Publish != nil {
-		e.Handle("GET", "/", s.handleHomePage)
-		e.Handle("GET", "/category/:id", s.handleCategoryPage)
-		e.Handle("GET", "/tag/:tag", s.handleTagPage)
-		e.Handle("GET", "/author/:address", s.handleAuthorPage)
-		e.Handle("GET", "/a/:id", s.handleArticlePage)
-		e.Handle("GET", "/a/:id/:slug", s.handleArticlePage)
-		e.Handle("GET", "/authors/join", s.handleJoinPage)
-		e.Handle("GET", "/verify", s.handleVerifyPage)
-		e.Handle("GET", "/verify/:tx", s.handleVerifyPage)
+		// page registers a page for GET and for HEAD (RFC 9110: HEAD wherever
+		// GET works; link checkers and uptime monitors use it). net/http
+		// drops the body of a HEAD answer.
+		page := func(path string, h gin.HandlerFunc) {
+			e.Handle("GET", path, h)
+			e.Handle("HEAD", path, h)
+		}
+		page("/", s.handleHomePage)
+		page("/category/:id", s.handleCategoryPage)
+		page("/tag/:tag", s.handleTagPage)
+		page("/author/:address", s.handleAuthorPage)
+		page("/a/:id", s.handleArticlePage)
+		page("/a/:id/:slug", s.handleArticlePage)
+		page("/authors/join", s.handleJoinPage)
+		page("/verify", s.handleVerifyPage)
+		page("/verify/:tx", s.handleVerifyPage)
 		e.Handle("POST", "/verify", s.handleVerifyBundlePage)
-		e.Handle("GET", "/publish", s.handlePublishPage)
-		e.Handle("GET", "/static/:file", s.handleStatic)
-		e.Handle("GET", "/robots.txt", s.handleRobots)
-		e.Handle("GET", "/dashboard", s.handleDashboardPage)
-		e.Handle("GET", "/dashboard/trustline", s.handleDashboardTrustLine)
+		page("/publish", s.handlePublishPage)
+		page("/static/:file", s.handleStatic)
+		page("/robots.txt", s.handleRobots)
+		page("/dashboard", s.handleDashboardPage)
+		page("/dashboard/trustline", s.handleDashboardTrustLine)
 		e.Handle("POST", "/dashboard/beneficiaries", s.handleDashboardBeneficiaries)
 		e.Handle("POST", "/dashboard/rewards", s.handleDashboardRewards)
-		e.Handle("GET", "/operator", s.handleOperatorPage)
+		e.Handle("POST", "/dashboard/signout", s.handleDashboardSignOut)
+		page("/operator", s.handleOperatorPage)
 		e.Handle("POST", "/operator/login", s.handleOperatorLogin)
 		e.Handle("POST", "/operator/logout", s.handleOperatorLogout)
 		e.Handle("POST", "/operator/plan", s.handleOperatorPlan)
