@@ -14,11 +14,13 @@ import (
 // the flag package alone stops at. "--" ends the flags: all that follows is
 // positional. A lone "-" (standard input) is positional. A flag fs does not
 // define is kept with the flags, so that parsing reports it by name.
-func splitArgs(fs *flag.FlagSet, args []string) (flags, positional []string) {
+// complete is false when the last flag lacks its value: parsing the flags
+// alone then reports it.
+func splitArgs(fs *flag.FlagSet, args []string) (flags, positional []string, complete bool) {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
-			return flags, append(positional, args[i+1:]...)
+			return flags, append(positional, args[i+1:]...), true
 		}
 		if len(a) < 2 || a[0] != '-' {
 			positional = append(positional, a)
@@ -36,20 +38,26 @@ func splitArgs(fs *flag.FlagSet, args []string) (flags, positional []string) {
 		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
 			continue
 		}
-		if i+1 < len(args) {
-			i++
-			flags = append(flags, args[i])
+		if i+1 == len(args) {
+			// The value is missing: parsing the flags alone reports it,
+			// where a "--" appended after them would be taken for it.
+			return flags, nil, false
 		}
+		i++
+		flags = append(flags, args[i])
 	}
-	return flags, positional
+	return flags, positional, true
 }
 
 // parseFlags parses args, flags anywhere among the positional arguments (see
 // splitArgs); afterwards fs.Args() holds the positional arguments in order.
 // -h is returned as flag.ErrHelp; any other flag error is a usage error.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	flags, positional := splitArgs(fs, args)
-	if err := fs.Parse(append(append(flags, "--"), positional...)); err != nil {
+	flags, positional, complete := splitArgs(fs, args)
+	if complete {
+		flags = append(append(flags, "--"), positional...)
+	}
+	if err := fs.Parse(flags); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}

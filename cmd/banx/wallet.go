@@ -259,8 +259,8 @@ flags:
 	var out struct {
 		Amount  json.Number `json:"amount"`
 		Balance json.Number `json:"balance"`
-		TxHash  string `json:"transactionHash"`
-		Error   string `json:"error"`
+		TxHash  string      `json:"transactionHash"`
+		Error   string      `json:"error"`
 	}
 	dec := json.NewDecoder(io.LimitReader(resp.Body, 64<<10))
 	derr := dec.Decode(&out)
