@@ -20,6 +20,7 @@ import (
 	"github.com/banxmedia/banx/internal/auth"
 	banxhttp "github.com/banxmedia/banx/internal/http"
 	"github.com/banxmedia/banx/internal/ipfs/embedded"
+	"github.com/banxmedia/banx/internal/publish"
 	"github.com/banxmedia/banx/internal/sqlite"
 	"github.com/banxmedia/banx/internal/verify"
 )
@@ -53,6 +54,9 @@ func startLimitServer(t *testing.T, configure func(*banxhttp.Server)) string {
 		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}
 	if configure != nil {
 		configure(srv)
+	}
+	if srv.Site != nil { // pages need Publish; nothing here reaches its ledger
+		srv.Publish = publish.New(db, store, nil, publish.Config{Logger: srv.Logger})
 	}
 	if err := srv.Open(); err != nil {
 		t.Fatal(err)
@@ -149,6 +153,25 @@ func TestNetworkRateLimits(t *testing.T) {
 			t.Fatalf("GET /healthz = %d", resp.StatusCode)
 		}
 	})
+}
+
+// TestVerifyPageRateLimit: the verify page's refusal is a page, with the
+// reason, the request id and Retry-After.
+func TestVerifyPageRateLimit(t *testing.T) {
+	base := startLimitServer(t, func(s *banxhttp.Server) {
+		s.VerifyLimit = banxhttp.RateLimit{Max: 1, Window: time.Hour}
+		s.Site = &banxhttp.Site{}
+	})
+	if code, body, _ := postFrom(t, base, "/verify", "198.51.100.7", "bundle=x"); code != 400 {
+		t.Fatalf("first upload: %d %s", code, body)
+	}
+	code, body, hdr := postFrom(t, base, "/verify", "198.51.100.7", "bundle=x")
+	if code != 429 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") || hdr.Get("Retry-After") == "" ||
+		!strings.Contains(body, "<h1>Too many requests</h1>") ||
+		!strings.Contains(body, "too many verifications from network 198.51.100.0/24: at most 1 per 1h0m0s; try again in ") ||
+		!strings.Contains(body, hdr.Get("X-Request-Id")) {
+		t.Fatalf("second upload: %d %v\n%s", code, hdr, body)
+	}
 }
 
 // TestNetworkRateLimitOff: a negative Max turns a limit off.
