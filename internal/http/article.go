@@ -3,9 +3,11 @@ package http
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/banxmedia/banx/internal/banx"
+	"github.com/banxmedia/banx/internal/publish"
 	"github.com/banxmedia/banx/internal/search"
 	"github.com/gin-gonic/gin"
 )
@@ -87,8 +89,10 @@ func (s *Server) handleListArticles(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-// handleGetArticle answers an article with every version, its status and
+// handleGetArticle answers an article with its versions, their status and
 // anchor: the chain of edits, each naming the anchor of the one before.
+// Anyone sees the published versions (404 when there is none); the signed-in
+// author (bearer token or session cookie) also sees their own drafts.
 func (s *Server) handleGetArticle(c *gin.Context) {
 	id, ok := s.idParam(c, "id")
 	if !ok {
@@ -96,6 +100,24 @@ func (s *Server) handleGetArticle(c *gin.Context) {
 	}
 	a, views, err := s.Publish.Article(c.Request.Context(), id)
 	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	viewer := ""
+	if s.Auth != nil {
+		token, bearer := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+		if !bearer {
+			if ck, cerr := c.Request.Cookie(SessionCookie); cerr == nil {
+				token = ck.Value
+			}
+		}
+		if token != "" {
+			if sess, aerr := s.Auth.Authenticate(c.Request.Context(), token); aerr == nil {
+				viewer = sess.Address
+			}
+		}
+	}
+	if views, err = publish.VisibleTo(a, views, viewer); err != nil {
 		s.writeError(c, err)
 		return
 	}

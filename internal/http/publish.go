@@ -116,7 +116,11 @@ func (s *Server) handleCreateDraft(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, draftOf(d))
+	status := http.StatusCreated
+	if d.Existing {
+		status = http.StatusOK // the same manifest again: its un-anchored draft, to retry a failed publish
+	}
+	c.JSON(status, draftOf(d))
 }
 
 func (s *Server) handleGetDraft(c *gin.Context) {
