@@ -44,6 +44,14 @@ func runLedger(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: lvl}))
+	if *data != "" {
+		// Two ledgers closing into one history would corrupt it (F25).
+		release, err := lockDataDir(*data)
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
 	cfg := ledger.DefaultConfig()
 	cfg.DataDir, cfg.CloseInterval, cfg.Dev, cfg.Logger = *data, *interval, *dev, logger
 	l, err := ledger.Open(ctx, cfg)

@@ -89,3 +89,23 @@ func TestLedgerServe(t *testing.T) {
 		}
 	})
 }
+
+// TestLedgerServeDataLocked: a second `banx ledger serve` on a data directory
+// in use is refused before it opens the history, and the first keeps serving.
+func TestLedgerServeDataLocked(t *testing.T) {
+	dir := t.TempDir()
+	url := startLedger(t, "--data", dir)
+	err := run(context.Background(), []string{"ledger", "serve", "--addr", "127.0.0.1:0", "--data", dir},
+		func(string) string { return "" }, nil, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "is in use by another banx") {
+		t.Fatalf("second ledger serve = %v, want a refusal naming the data directory in use", err)
+	}
+	c, err := xrpl.Dial(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Ledger(context.Background()); err != nil {
+		t.Fatalf("the first ledger stopped answering: %v", err)
+	}
+}

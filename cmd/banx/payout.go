@@ -220,9 +220,13 @@ func openPayoutService(ctx context.Context, cfg Config, e env, needSeed, needLed
 // BANX_PAYOUT_CRASH=boundary[:n] makes the process SIGKILL itself right after
 // the n-th pass of a state boundary: the crash-recovery tests use it.
 func newExecutor(db *sqlite.DB, l payout.Ledger, network string, tok *payout.Token, w *wallet.Wallet, getenv func(string) string) *payout.Executor {
-	ex := &payout.Executor{Store: db, Ledger: l, Wallet: w, Currency: tok.Currency, Issuer: tok.Issuer, Network: network, BatchSize: 10, Concurrency: 4}
+	// Payments of a batch are submitted in sequence order with several in
+	// flight (Pipeline). A live rippled queues at most 10 transactions per
+	// account, so a batch there is 10; the embedded ledger takes a whole batch.
+	ex := &payout.Executor{Store: db, Ledger: l, Wallet: w, Currency: tok.Currency, Issuer: tok.Issuer, Network: network,
+		BatchSize: 10, Concurrency: 4, Pipeline: 10}
 	if network == "embedded" {
-		ex.Standalone, ex.BatchSize = true, 1000
+		ex.Standalone, ex.BatchSize, ex.Pipeline = true, 1000, 64
 	}
 	if spec := getenv("BANX_PAYOUT_CRASH"); spec != "" {
 		name, nth, _ := strings.Cut(spec, ":")

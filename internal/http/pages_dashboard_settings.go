@@ -6,9 +6,9 @@ import (
 	"strconv"
 	"strings"
 
-	addresscodec "github.com/Peersyst/xrpl-go/address-codec"
 	"github.com/gin-gonic/gin"
 
+	"github.com/banxmedia/banx/internal/address"
 	"github.com/banxmedia/banx/internal/banx"
 	"github.com/banxmedia/banx/internal/reward"
 )
@@ -87,7 +87,7 @@ func parseBeneficiaryRows(accounts, percents []string, max int) ([]beneficiaryRo
 		switch {
 		case acc == "":
 			bad = banx.Errorf(banx.EINVALID, "Row %d: the account is missing for %s %%.", n, truncate(pct, 20))
-		case !addresscodec.IsValidClassicAddress(acc):
+		case !address.IsClassic(acc):
 			bad = banx.Errorf(banx.EINVALID, "Row %d: %q is not an XRP Ledger account address (it starts with r, like rN7n7otQDd6FczFgLdSqtcsAUxDkw6fzRH).", n, truncate(acc, 40))
 		case seen[acc] != 0:
 			bad = banx.Errorf(banx.EINVALID, "Row %d: %s is already in row %d; give each account one row.", n, acc, seen[acc])

@@ -10,6 +10,7 @@ import (
 	"github.com/Peersyst/xrpl-go/pkg/crypto"
 	"github.com/Peersyst/xrpl-go/xrpl/wallet"
 
+	"github.com/banxmedia/banx/internal/anchor"
 	"github.com/banxmedia/banx/internal/banx"
 )
 
@@ -20,6 +21,9 @@ import (
 // or the variable only.
 func LoadWallet(what, path, envName, envSeed string) (*wallet.Wallet, error) {
 	if s := strings.TrimSpace(envSeed); s != "" {
+		if !anchor.SeedShaped(s) {
+			return nil, banx.Errorf(banx.EINVALID, "%s seed in $%s is not a valid XRPL seed", what, envName)
+		}
 		w, err := wallet.FromSeed(s, "")
 		if err != nil {
 			return nil, banx.Errorf(banx.EINVALID, "%s seed in $%s is not a valid XRPL seed", what, envName)
@@ -43,7 +47,11 @@ func LoadWallet(what, path, envName, envSeed string) (*wallet.Wallet, error) {
 	if err != nil {
 		return nil, banx.Wrap(banx.EUNAVAILABLE, err, "read %s seed file %s", what, path)
 	}
-	w, err := wallet.FromSeed(strings.TrimSpace(string(b)), "")
+	seed := strings.TrimSpace(string(b))
+	if !anchor.SeedShaped(seed) {
+		return nil, banx.Errorf(banx.EINVALID, "%s seed file %s does not hold a valid XRPL seed", what, path)
+	}
+	w, err := wallet.FromSeed(seed, "")
 	if err != nil {
 		return nil, banx.Errorf(banx.EINVALID, "%s seed file %s does not hold a valid XRPL seed", what, path)
 	}
