@@ -232,6 +232,7 @@ func httpCatalogue(f *badInputFixture) []httpCase {
 		{"Media/ErrSVG", request{method: "POST", path: "/api/v1/media", auth: "author", contentType: "image/png", body: []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>`)}, 415, "unsupported_media_type", "only PNG, JPEG, GIF and WebP images are accepted, found SVG"},
 		{"Media/ErrHTMLAsPNG", request{method: "POST", path: "/api/v1/media", auth: "author", contentType: "image/png", body: []byte("<!doctype html><script>alert(1)</script>")}, 415, "unsupported_media_type", "found text/html"},
 		{"Media/ErrEmpty", request{method: "POST", path: "/api/v1/media", auth: "author", contentType: "image/png"}, 415, "unsupported_media_type", "found an empty body"},
+		{"Media/ErrBarePNGSignature", request{method: "POST", path: "/api/v1/media", auth: "author", contentType: "image/png", body: pngHeader}, 400, "invalid", "starts like image/png but its header cannot be read"},
 		{"Media/ErrTooLarge", request{method: "POST", path: "/api/v1/media", auth: "author", contentType: "image/png", body: append(append([]byte{}, pngHeader...), make([]byte, 10<<20)...)}, 413, "too_large", "image is larger than 10485760 bytes"},
 
 		// GET /api/v1/articles, /articles/{id}, /articles/{id}/versions/{n}/proof

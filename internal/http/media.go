@@ -117,6 +117,10 @@ func (s *Server) handleUploadMedia(limit *uploadLimiter) gin.HandlerFunc {
 			s.writeError(c, err)
 			return
 		}
+		if err := checkImageHeader(mime, data); err != nil {
+			s.writeError(c, err)
+			return
+		}
 		id, err := s.Store.Add(c.Request.Context(), bytes.NewReader(data))
 		if err != nil {
 			s.writeError(c, err)

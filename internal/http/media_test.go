@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"image"
 	"image/color"
+	"image/gif"
+	"image/jpeg"
 	"image/png"
 	"strings"
 	"testing"
@@ -30,6 +32,30 @@ func smallPNG(t *testing.T, w, h int) []byte {
 	return b.Bytes()
 }
 
+func smallJPEG(t *testing.T, w, h int) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, image.NewGray(image.Rect(0, 0, w, h)), nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func smallGIF(t *testing.T, w, h int) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := gif.Encode(&b, image.NewPaletted(image.Rect(0, 0, w, h), color.Palette{color.Black, color.White}), nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// smallGIFHeader is a GIF whose logical screen is w x h: a tiny file that
+// declares a huge canvas.
+func smallGIFHeader(w, h uint16) []byte {
+	return append([]byte("GIF89a"), byte(w), byte(w>>8), byte(h), byte(h>>8), 0, 0, 0, ';')
+}
+
 // TestMediaUpload checks author image uploads: raster images found by their
 // magic bytes are stored and served back as images; SVG, HTML and other
 // types are refused with 415 whatever Content-Type claims; a body over 10 MiB
@@ -45,9 +71,10 @@ func TestMediaUpload(t *testing.T) {
 		data       []byte
 	}{
 		{"OKPNG", "image/png", pngData},
-		{"OKJPEG", "image/jpeg", append([]byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 'J', 'F', 'I', 'F', 0}, bytes.Repeat([]byte{1}, 64)...)},
-		{"OKGIF", "image/gif", append([]byte("GIF89a"), bytes.Repeat([]byte{0}, 32)...)},
-		{"OKWebP", "image/webp", append([]byte("RIFF\x24\x00\x00\x00WEBPVP8 "), bytes.Repeat([]byte{0}, 32)...)},
+		{"OKJPEG", "image/jpeg", smallJPEG(t, 16, 12)},
+		{"OKGIF", "image/gif", smallGIF(t, 9, 7)},
+		// RIFF size 36 = 8 bytes of header after it + 28 bytes of chunk
+		{"OKWebP", "image/webp", append([]byte("RIFF\x24\x00\x00\x00WEBPVP8 "), bytes.Repeat([]byte{0}, 28)...)},
 	}
 	for _, tc := range ok {
 		t.Run(tc.name, func(t *testing.T) {
@@ -79,6 +106,10 @@ func TestMediaUpload(t *testing.T) {
 		{"ErrHTML", token, []byte(`<!DOCTYPE html><html><script>alert(1)</script></html>`), 415, "found text/html"},
 		{"ErrPDF", token, []byte("%PDF-1.7\n"), 415, "found application/pdf"},
 		{"ErrEmpty", token, []byte{}, 415, "found an empty body"},
+		{"ErrBarePNGSignature", token, []byte("\x89PNG\r\n\x1a\ngarbage"), 400, "starts like image/png but its header cannot be read"},
+		{"ErrTruncatedJPEG", token, smallJPEG(t, 16, 12)[:20], 400, "starts like image/jpeg but its header cannot be read"},
+		{"ErrWebPSizeLies", token, append([]byte("RIFF\xff\x00\x00\x00WEBPVP8 "), bytes.Repeat([]byte{0}, 28)...), 400, "RIFF size does not match"},
+		{"ErrHugeCanvas", token, smallGIFHeader(20000, 10), 400, "each side must be 1 to 16384"},
 		{"ErrTooLarge", token, append(append([]byte{}, pngData...), make([]byte, banxhttp.MaxMediaBytes)...), 413, "larger than 10485760 bytes"},
 	}
 	for _, tc := range refused {
