@@ -123,6 +123,8 @@ func (m *Manifest) decodeMember(d *jsonDecoder) func(key, field string) *issue {
 			return d.str(field, &m.Language)
 		case "author":
 			return d.str(field, &m.Author)
+		case "author_name":
+			return d.str(field, &m.AuthorName)
 		case "created":
 			return d.str(field, &m.Created)
 		case "previous":

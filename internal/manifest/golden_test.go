@@ -43,7 +43,7 @@ func readFile(t testing.TB, name string) []byte {
 // TestGolden checks each vector: input JSON -> exact canonical bytes -> sha256.
 func TestGolden(t *testing.T) {
 	names := goldenNames(t)
-	for _, want := range []string{"seed", "minimal", "unicode", "edit"} {
+	for _, want := range []string{"seed", "minimal", "unicode", "edit", "named"} {
 		if !slices.Contains(names, want) {
 			t.Errorf("golden vector %q missing", want)
 		}

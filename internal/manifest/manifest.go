@@ -39,6 +39,7 @@ const (
 	MaxMedia             = 20
 	MaxAltChars          = 500
 	MaxAIDisclosureChars = 500
+	MaxAuthorNameChars   = 64
 	MaxImageBytes        = 10 << 20
 )
 
@@ -58,6 +59,7 @@ type Manifest struct {
 	AIDisclosure string   `json:"ai_disclosure,omitempty"` // required when any media is AI-generated
 	Language     string   `json:"language"`                // BCP 47
 	Author       string   `json:"author"`                  // XRPL classic address
+	AuthorName   string   `json:"author_name,omitempty"`   // the author's own display name, one line; signed like the rest
 	Created      string   `json:"created"`                 // RFC 3339 UTC, seconds: 2025-04-14T09:30:00Z
 	Previous     string   `json:"previous,omitempty"`      // anchor tx hash of the version this one replaces
 }

@@ -18,7 +18,7 @@ import (
 // and returns its validated manifest. The file is UTF-8 with LF line endings; it
 // opens with YAML front matter between two "---" lines carrying the manifest
 // fields (title, summary, category, tags, sources, media, ai_disclosure,
-// language, author, created, previous and optionally schema, with the JSON names
+// language, author, author_name, created, previous and optionally schema, with the JSON names
 // and shapes), and the rest is the Markdown body, without the white space at its
 // two ends. Reading is as strict as Parse: unknown or duplicate keys, values of
 // the wrong YAML type (quote a title that looks like a number), nulls, anchors and
@@ -220,6 +220,8 @@ func (m *Manifest) yamlMember(y *yamlDecoder) func(key, field string, n *yaml.No
 			return y.str(n, field, &m.Language, false)
 		case "author":
 			return y.str(n, field, &m.Author, false)
+		case "author_name":
+			return y.str(n, field, &m.AuthorName, false)
 		case "created":
 			return y.str(n, field, &m.Created, true)
 		case "previous":

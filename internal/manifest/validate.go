@@ -39,6 +39,7 @@ func (m Manifest) validate() *issue {
 		m.validateAIDisclosure,
 		func() *issue { return checkLanguage("language", m.Language) },
 		m.validateAuthor,
+		func() *issue { return checkLine("author_name", m.AuthorName, MaxAuthorNameChars, false) },
 		m.validateCreated,
 		m.validatePrevious,
 	}
