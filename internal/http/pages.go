@@ -146,6 +146,7 @@ func (s *Server) base(title, description string) pageBase {
 type card struct {
 	URL, Title, Summary, Category, CategoryName string
 	Author, AuthorShort                         string
+	AuthorName                                  string // the manifest's author_name; "" shows the address alone
 	ReadMinutes                                 int
 	Published, PublishedISO                     string
 	// TitleMarks and Snippet are set on search results: plain text with the
@@ -252,6 +253,7 @@ func (s *Server) listArticles(c *gin.Context, b pageBase, heading, intro, author
 	ctx := c.Request.Context()
 	skip, want := (page-1)*pageSize, pageSize+1 // one more than shown: is there an older page?
 	var cards []card
+	newestName := "" // author pages: the name in the author's newest published manifest
 	const batch = 100
 	for offset := 0; len(cards) < want && offset < maxScan; offset += batch {
 		list, err := s.Publish.Articles(ctx, author, batch, offset)
@@ -259,11 +261,14 @@ func (s *Server) listArticles(c *gin.Context, b pageBase, heading, intro, author
 			s.pageError(c, err)
 			return
 		}
-		for _, p := range list {
+		for i, p := range list {
 			m, err := s.manifestOf(ctx, p.Latest.ManifestCID, p.Latest.SHA256)
 			if err != nil {
 				s.Logger.Warn("list: manifest unreadable", "request_id", requestIDOf(c), "article", p.Article.ID, "err", err)
 				continue
+			}
+			if author != "" && offset == 0 && i == 0 {
+				newestName = m.AuthorName
 			}
 			if keep != nil && !keep(m) {
 				continue
@@ -279,6 +284,10 @@ func (s *Server) listArticles(c *gin.Context, b pageBase, heading, intro, author
 		if len(list) < batch {
 			break
 		}
+	}
+	if newestName != "" {
+		heading = "Articles by " + newestName
+		b.Title = heading
 	}
 	lp := listPage{pageBase: b, Heading: heading, Intro: intro, Cards: cards}
 	if len(cards) > pageSize {
@@ -320,7 +329,7 @@ func pageURL(c *gin.Context, page int) string {
 
 func (s *Server) cardOf(p banx.PublishedArticle, m *manifest.Manifest) card {
 	return card{URL: articleURL(p.Article.ID, p.Article.Slug), Title: m.Title, Summary: m.Summary, Category: m.Category,
-		CategoryName: s.categoryName(m.Category), Author: m.Author, AuthorShort: shortAddress(m.Author),
+		CategoryName: s.categoryName(m.Category), Author: m.Author, AuthorShort: shortAddress(m.Author), AuthorName: m.AuthorName,
 		ReadMinutes: manifest.ReadingTime(m.Body), Published: p.Latest.UpdatedAt.UTC().Format("2 January 2006"),
 		PublishedISO: p.Latest.UpdatedAt.UTC().Format(time.RFC3339)}
 }

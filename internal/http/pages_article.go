@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/banxmedia/banx/internal/anchor"
 	"github.com/banxmedia/banx/internal/banx"
@@ -30,6 +31,7 @@ type articlePage struct {
 	Cover         *manifest.Media
 	AIMedia       bool
 	Author        string
+	AuthorName    string // the manifest's author_name, the author's own claim; "" shows the address alone
 	AuthorShort   string
 	AuthorInitial string
 	Level         *level.Level
@@ -123,7 +125,7 @@ func (s *Server) handleArticlePage(c *gin.Context) {
 	}
 	m := rv.M
 	p := articlePage{pageBase: s.base(m.Title, m.Summary), ID: id, M: m, CategoryName: s.categoryName(m.Category),
-		Author: m.Author, AuthorShort: shortAddress(m.Author), AuthorInitial: strings.ToUpper(m.Author[1:2]),
+		Author: m.Author, AuthorName: m.AuthorName, AuthorShort: shortAddress(m.Author), AuthorInitial: authorInitial(m),
 		ReadMinutes: rv.ReadMinutes, Body: rv.Body, Cover: rv.Cover, AIMedia: rv.AIMedia, Sources: rv.Sources, AllNews: rv.AllNews}
 	p.Lang, p.Current, p.Beacon = m.Language, m.Category, s.Views != nil
 	page := requestBase(c) + articleURL(a.ID, a.Slug)
@@ -335,4 +337,14 @@ func (s *Server) verifyReport(ctx context.Context, tx, cid, sha string) (*pageRe
 		return nil, banx.Wrap(banx.EINTERNAL, err, "decode verification report")
 	}
 	return &r, nil
+}
+
+// authorInitial is the letter of the byline avatar: the first character of the
+// author's name when the manifest gives one, else the first character after
+// the address's leading "r".
+func authorInitial(m *manifest.Manifest) string {
+	if r, _ := utf8.DecodeRuneInString(m.AuthorName); m.AuthorName != "" && r != utf8.RuneError {
+		return strings.ToUpper(string(r))
+	}
+	return strings.ToUpper(m.Author[1:2])
 }
