@@ -28,7 +28,7 @@ func namedManifest(t *testing.T, author, title, name string) []byte {
 // author and checks the byline (name, avatar initial from the name, address
 // linked to the author page), the home card and the author page heading; a
 // name that is markup renders as text; without a name the byline stays the
-// address alone.
+// address alone. The Publish page offers the field and prefills it on edit.
 func TestArticlePageAuthorName(t *testing.T) {
 	a := startAuthorTools(t)
 	w := publishtest.NewWallet(t)
@@ -68,6 +68,15 @@ func TestArticlePageAuthorName(t *testing.T) {
 		}, []string{xss}},
 		{"OKAuthorHeading", "/author/" + me, []string{
 			`<h1>Articles by &lt;img src=x onerror=alert(1)&gt;</h1>`,
+		}, []string{xss}},
+		{"OKPublishInput", "/publish", []string{
+			`<input id="author_name" name="author_name" maxlength="64" autocomplete="name" data-testid="author-name-input">`,
+		}, nil},
+		{"OKEditPrefilled", fmt.Sprintf("/publish?edit=%d", named), []string{
+			`data-testid="author-name-input" value="zoë Reporter">`,
+		}, nil},
+		{"OKEditPrefilledInert", fmt.Sprintf("/publish?edit=%d", evil), []string{
+			`data-testid="author-name-input" value="&lt;img src=x onerror=alert(1)&gt;">`,
 		}, []string{xss}},
 	}
 	for _, tc := range tests {

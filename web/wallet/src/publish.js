@@ -155,6 +155,9 @@ function manifestFromForm(form) {
   if (v("ai_disclosure")) {
     m.ai_disclosure = v("ai_disclosure");
   }
+  if (v("author_name")) {
+    m.author_name = v("author_name");
+  }
   const edit = $("edit-notice");
   if (edit) {
     m.previous = edit.dataset.previous;
