@@ -88,6 +88,9 @@ func publishSample(ctx context.Context, pub *publish.Service, store contentStore
 	return d.Detail.Version.ArticleID, nil
 }
 
+// sampleAuthorName is the author name the seed page shows (issue #6).
+const sampleAuthorName = "Harryrednap"
+
 // sampleDoc stores the sample's cover and returns the sample article's
 // canonical manifest by author: the same bytes on every run.
 func sampleDoc(ctx context.Context, store contentStore, addr string) ([]byte, error) {
@@ -109,6 +112,9 @@ func sampleDoc(ctx context.Context, store contentStore, addr string) ([]byte, er
 	if err != nil {
 		return nil, banx.Wrap(banx.EINTERNAL, err, "sample article")
 	}
+	// The seed page's byline names its author; the seed file's bytes are
+	// pinned by the golden vectors, so the name is set here, not in the file.
+	m.AuthorName = sampleAuthorName
 	return m.Canonical()
 }
 

@@ -46,7 +46,8 @@ func TestServeSample(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("article page = %d", code)
 	}
-	for _, want := range []string{"A New Opening?", "5 min read", "Credibility Score", "AI Image Disclaimer", "/ipfs/bafk"} {
+	for _, want := range []string{"A New Opening?", "5 min read", "Credibility Score", "AI Image Disclaimer", "/ipfs/bafk",
+		`<span class="avatar" aria-hidden="true">H</span>`, `data-testid="author-name"><span class="visually-hidden">Author </span>Harryrednap</span>`} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("article page lacks %q", want)
 		}
