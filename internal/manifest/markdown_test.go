@@ -57,6 +57,10 @@ sources:
 `+strings.Replace(mediaYAML, "%s", cidOf(3), 1)+`ai_disclosure: No AI was used.
 previous: `+strings.Repeat("AB", 32)+`
 created:`)},
+		{name: "OKAuthorName", input: edit("created:", "author_name: Harryrednap\ncreated:")},
+		{name: "ErrAuthorNameNumber", input: edit("created:", "author_name: 42\ncreated:"), code: banx.EINVALID, msg: "line 7: author_name: want string, got !!int 42 (quote it)"},
+		{name: "ErrAuthorNameBidi", input: edit("created:", `author_name: "Harry\u202eredn"`+"\ncreated:"), code: banx.EINVALID, msg: "line 7: author_name: invisible format character U+202E (right-to-left override) not allowed: it changes how the text displays"},
+		{name: "ErrAuthorNameTooLong", input: edit("created:", "author_name: "+strings.Repeat("n", 65)+"\ncreated:"), code: banx.ETOOLARGE, msg: "line 7: author_name: 65 characters, max 64"},
 		{name: "ErrTooLarge", input: article + strings.Repeat("x", manifest.MaxMarkdownBytes), code: banx.ETOOLARGE, msg: "markdown: more than 2097152 bytes"},
 		{name: "ErrInvalidUTF8", input: edit("A short", "A \xff short"), code: banx.EINVALID, msg: "line 3: markdown: invalid UTF-8"},
 		{name: "ErrBOM", input: "\uFEFF" + article, code: banx.EINVALID, msg: "line 1: markdown: byte order mark not allowed, save the file as UTF-8 without one"},
