@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -124,7 +125,7 @@ flags:
 		return err
 	}
 	fmt.Fprintf(e.stdout, "article  %d (version %d)\ncid      %s\nsha256   %s\nmode     %s\ntx       %s (ledger %d)\nproof    %s\n",
-		res.articleID, res.version, res.cid, res.sha256, o.mode, res.txHash, res.ledgerIndex, o.proofOut)
+		res.articleID, res.version, res.cid, res.sha256, o.mode, res.txHash, res.ledgerIndex, res.proofPath)
 	return nil
 }
 
@@ -133,6 +134,7 @@ type publishResult struct {
 	version             int
 	cid, sha256, txHash string
 	ledgerIndex         uint32
+	proofPath           string // where the bundle was written
 }
 
 type draftAnswer struct {
@@ -209,10 +211,12 @@ func publishManifest(ctx context.Context, c *apiClient, w *wallet.Wallet, m mani
 	if rep := anchor.VerifyOffline(b); rep.Verdict() == anchor.VerdictFailed || b.Manifest.SHA256 != sha || b.Author != me {
 		return nil, banx.Errorf(banx.EINVALID, "the server's proof bundle does not verify for this article (verdict %s)", rep.Verdict())
 	}
-	if err := writeFileAtomic(o.proofOut, proof); err != nil {
+	out := keepOtherProof(o.proofOut, proof, d.ArticleID, d.Version)
+	if err := writeFileAtomic(out, proof); err != nil {
 		return nil, err
 	}
-	return &publishResult{articleID: d.ArticleID, version: d.Version, cid: d.CID, sha256: sha, txHash: v.AnchorTxHash, ledgerIndex: v.Anchor.LedgerIndex}, nil
+	return &publishResult{articleID: d.ArticleID, version: d.Version, cid: d.CID, sha256: sha, txHash: v.AnchorTxHash,
+		ledgerIndex: v.Anchor.LedgerIndex, proofPath: out}, nil
 }
 
 type versionAnswer struct {
@@ -260,6 +264,19 @@ func waitPublished(ctx context.Context, c *apiClient, articleID int64, n int) (*
 
 // writeFileAtomic writes data to path through a temporary file, so a failure
 // never leaves a truncated proof behind.
+// keepOtherProof returns where to write a proof bundle: path, unless path
+// already holds a different bundle (another article, or an earlier version of
+// this one, published from the same file). A bundle is its author's own
+// evidence, so it is never overwritten: the new one goes next to it, named
+// after its article and version (ARTICLE.a12.v2.proof.json).
+func keepOtherProof(path string, proof []byte, articleID int64, version int) string {
+	old, err := os.ReadFile(path)
+	if err != nil || bytes.Equal(old, proof) {
+		return path
+	}
+	return fmt.Sprintf("%s.a%d.v%d.proof.json", strings.TrimSuffix(strings.TrimSuffix(path, ".json"), ".proof"), articleID, version)
+}
+
 func writeFileAtomic(path string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".banx-proof-*")
 	if err != nil {

@@ -155,8 +155,18 @@ func TestPublishCLI(t *testing.T) {
 	if second["article"] != first["article"] || second["proof"] != filepath.Join(dir, "edit.json") || second["tx"] == first["tx"] {
 		t.Fatalf("batch edit: %v after %v", second, first)
 	}
+	// A third version written to the same --proof-out keeps the second's
+	// bundle: a proof is its author's evidence and is never overwritten.
+	secondProof, _ := os.ReadFile(filepath.Join(dir, "edit.json"))
+	third := publishFile(t, "third.md", article(author, "Third version", second["tx"]), env, "--mode", "batch", "--proof-out", filepath.Join(dir, "edit.json"))
+	if want := filepath.Join(dir, "edit.a"+first["article"]+".v3.proof.json"); third["proof"] != want {
+		t.Fatalf("third version's proof went to %s, want %s next to the second's", third["proof"], want)
+	}
+	if kept, _ := os.ReadFile(filepath.Join(dir, "edit.json")); !bytes.Equal(kept, secondProof) {
+		t.Fatal("the second version's proof bundle was overwritten")
+	}
 	code, body, _ := s.do(t, "GET", "/api/v1/articles/"+first["article"], "", nil)
-	if code != 200 || !bytes.Contains(body, []byte(`"previous":"`+first["tx"]+`"`)) || bytes.Count(body, []byte(`"status":"published"`)) != 2 {
+	if code != 200 || !bytes.Contains(body, []byte(`"previous":"`+first["tx"]+`"`)) || bytes.Count(body, []byte(`"status":"published"`)) != 3 {
 		t.Fatalf("article = %d %s", code, body)
 	}
 
