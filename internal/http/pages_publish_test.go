@@ -251,6 +251,11 @@ func TestVerifyBundlePage(t *testing.T) {
 			if status != tt.status || !strings.Contains(body, tt.reason) {
 				t.Fatalf("POST /verify = %d, want %d with %q\n%s", status, tt.status, tt.reason, body)
 			}
+			// the Verify page again, the reason beside the upload field
+			if !strings.Contains(body, `data-testid="bundle-form"`) || !strings.Contains(body, `id="bundle-err"`) ||
+				!strings.Contains(body, `aria-describedby="bundle-err"`) {
+				t.Fatalf("a refused upload does not show the form with the reason beside the field:\n%s", body)
+			}
 		})
 	}
 }

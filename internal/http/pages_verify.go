@@ -9,6 +9,9 @@ type verifyPage struct {
 	pageBase
 	TxHash, CID, SHA256 string
 	Report              *pageReport
+	// BundleError is why an uploaded bundle was refused, shown beside the
+	// upload field so the reader can pick another file.
+	BundleError string
 }
 
 // handleVerifyPage shows the verification form, and with a transaction hash

@@ -29,11 +29,11 @@ func (s *Server) handleVerifyBundlePage(c *gin.Context) {
 			s.pageError(c, err) // 413 naming the limit
 			return
 		}
-		s.pageError(c, banx.Errorf(banx.EINVALID, "choose a proof bundle file (.proof.json) to upload"))
+		s.refuseBundle(c, p, banx.Errorf(banx.EINVALID, "choose a proof bundle file (.proof.json) to upload"))
 		return
 	}
 	if fh.Size > anchor.MaxProofBundleBytes {
-		s.pageError(c, banx.Errorf(banx.ETOOLARGE, "a proof bundle has at most %d bytes, this file has %d", anchor.MaxProofBundleBytes, fh.Size))
+		s.refuseBundle(c, p, banx.Errorf(banx.ETOOLARGE, "a proof bundle has at most %d bytes, this file has %d", anchor.MaxProofBundleBytes, fh.Size))
 		return
 	}
 	f, err := fh.Open()
@@ -49,7 +49,7 @@ func (s *Server) handleVerifyBundlePage(c *gin.Context) {
 	}
 	b, err := anchor.ParseProofBundle(data)
 	if err != nil {
-		s.pageError(c, err)
+		s.refuseBundle(c, p, err)
 		return
 	}
 	res, err := s.Verifier.VerifyBundle(c.Request.Context(), b)
@@ -70,4 +70,18 @@ func (s *Server) handleVerifyBundlePage(c *gin.Context) {
 	p.Report = &r
 	c.Header("Cache-Control", "no-store")
 	s.renderPage(c, 200, "verify", p)
+}
+
+// refuseBundle shows the Verify page again with why the uploaded file was
+// refused beside the upload field, with the status of the error's code (400,
+// 413), so the reader can choose another file at once.
+func (s *Server) refuseBundle(c *gin.Context, p verifyPage, err error) {
+	p.BundleError = banx.ErrorMessage(err)
+	status, ok := statusOf[banx.ErrorCode(err)]
+	if !ok || status >= 500 {
+		s.pageError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	s.renderPage(c, status, "verify", p)
 }
