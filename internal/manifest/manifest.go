@@ -19,7 +19,9 @@ import (
 
 // Version is the only format version this package reads and writes. Any change
 // to the fields or rules of the format yields a new version ("banx.manifest/2"):
-// readers reject fields they do not know, so there are no minor versions.
+// readers reject fields they do not know, so there are no minor versions. The
+// one exception is the optional author_name, added to version 1: manifests
+// without it keep their bytes and hashes (contracts/manifest.md, Versioning).
 const Version = "banx.manifest/1"
 
 // Limits of the format (contracts/manifest.md). "Characters" are Unicode code
