@@ -2,7 +2,6 @@ package xrpl
 
 import (
 	"context"
-	"crypto/sha512"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -71,32 +70,12 @@ func (c *Client) LedgerResults(ctx context.Context, index uint32) (*LedgerTxs, e
 // resultEntry reads one binary entry's hash, result and delivered amount; it
 // returns nil, nil when the entry must be decoded whole.
 func resultEntry(entry json.RawMessage, index uint32) (*Transaction, error) {
-	var b wireBinaryTx
-	if err := json.Unmarshal(entry, &b); err != nil {
-		return nil, fmt.Errorf("not a binary transaction entry: %w", err)
-	}
-	metaHex := b.MetaBlob
-	if metaHex == "" && len(b.Meta) > 0 {
-		if err := json.Unmarshal(b.Meta, &metaHex); err != nil {
-			return nil, fmt.Errorf("meta is not a hex blob: %w", err)
-		}
-	}
-	if b.TxBlob == "" || metaHex == "" {
-		return nil, errors.New("tx_blob and meta_blob are required")
-	}
-	if b.LedgerIndex != nil && *b.LedgerIndex != index {
-		return nil, fmt.Errorf("ledger_index %d in ledger %d", *b.LedgerIndex, index)
-	}
-	blob, err := hex.DecodeString(b.TxBlob)
+	e, err := readBinaryEntry(entry, index)
 	if err != nil {
-		return nil, fmt.Errorf("tx_blob: %w", err)
+		return nil, err
 	}
-	sum := sha512.Sum512(append(append([]byte{}, txIDPrefix...), blob...))
-	hash := strings.ToUpper(hex.EncodeToString(sum[:32]))
-	if b.Hash != "" && !strings.EqualFold(b.Hash, hash) {
-		return nil, fmt.Errorf("hash %s is not the blob's ID %s", b.Hash, hash)
-	}
-	result, delivered, ok, err := scanMetaRaw(metaHex)
+	blob, hash := e.blob, e.hash
+	result, delivered, ok, err := scanMetaRaw(e.metaHex)
 	if err != nil {
 		return nil, fmt.Errorf("meta_blob: %w", err)
 	}

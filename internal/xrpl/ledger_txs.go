@@ -156,33 +156,51 @@ type wireBinaryTx struct {
 // txIDPrefix is the hash prefix of a transaction ID ("TXN\0").
 var txIDPrefix = []byte{0x54, 0x58, 0x4E, 0x00}
 
-func parseBinaryEntry(entry json.RawMessage, index uint32, closeISO string) (*Transaction, error) {
+// binaryEntry is one transaction of a binary ledger answer, checked: both
+// blobs present, in the ledger asked for, and its hash the blob's own ID.
+type binaryEntry struct {
+	txHex, metaHex, hash string
+	blob                 []byte
+}
+
+// readBinaryEntry reads and checks one entry of a binary ledger answer; the
+// whole-transaction and the results-only readers both start here.
+func readBinaryEntry(entry json.RawMessage, index uint32) (binaryEntry, error) {
 	var b wireBinaryTx
 	if err := json.Unmarshal(entry, &b); err != nil {
-		return nil, fmt.Errorf("not a binary transaction entry: %w", err)
+		return binaryEntry{}, fmt.Errorf("not a binary transaction entry: %w", err)
 	}
 	metaHex := b.MetaBlob
 	if metaHex == "" && len(b.Meta) > 0 {
 		if err := json.Unmarshal(b.Meta, &metaHex); err != nil {
-			return nil, fmt.Errorf("meta is not a hex blob: %w", err)
+			return binaryEntry{}, fmt.Errorf("meta is not a hex blob: %w", err)
 		}
 	}
 	if b.TxBlob == "" || metaHex == "" {
-		return nil, errors.New("tx_blob and meta_blob are required")
+		return binaryEntry{}, errors.New("tx_blob and meta_blob are required")
 	}
 	if b.LedgerIndex != nil && *b.LedgerIndex != index {
-		return nil, fmt.Errorf("ledger_index %d in ledger %d", *b.LedgerIndex, index)
+		return binaryEntry{}, fmt.Errorf("ledger_index %d in ledger %d", *b.LedgerIndex, index)
 	}
 	blob, err := hex.DecodeString(b.TxBlob)
 	if err != nil {
-		return nil, fmt.Errorf("tx_blob: %w", err)
+		return binaryEntry{}, fmt.Errorf("tx_blob: %w", err)
 	}
 	sum := sha512.Sum512(append(append([]byte{}, txIDPrefix...), blob...))
 	hash := strings.ToUpper(hex.EncodeToString(sum[:32]))
 	if b.Hash != "" && !strings.EqualFold(b.Hash, hash) {
-		return nil, fmt.Errorf("hash %s is not the blob's ID %s", b.Hash, hash)
+		return binaryEntry{}, fmt.Errorf("hash %s is not the blob's ID %s", b.Hash, hash)
 	}
-	fields, err := binarycodec.Decode(b.TxBlob)
+	return binaryEntry{txHex: b.TxBlob, metaHex: metaHex, hash: hash, blob: blob}, nil
+}
+
+func parseBinaryEntry(entry json.RawMessage, index uint32, closeISO string) (*Transaction, error) {
+	e, err := readBinaryEntry(entry, index)
+	if err != nil {
+		return nil, err
+	}
+	metaHex, hash := e.metaHex, e.hash
+	fields, err := binarycodec.Decode(e.txHex)
 	if err != nil {
 		return nil, fmt.Errorf("tx_blob: %w", err)
 	}
