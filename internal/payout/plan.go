@@ -63,13 +63,50 @@ func (pl *Planner) PlanEpoch(ctx context.Context, epoch uint64, dryRun bool) (*r
 	return plan, nil
 }
 
+// firstEpochWithViews finds the earliest epoch before before that holds a
+// counted view, by halving the span of epochs (a few range queries, and only
+// for a database's first plan).
+func (pl *Planner) firstEpochWithViews(ctx context.Context, before uint64) (uint64, bool, error) {
+	startOf := func(e uint64) time.Time { s, _ := pl.Policy.Epoch(e); return s }
+	hasViews := func(lo, hi uint64) (bool, error) { // views in epochs [lo, hi)
+		v, err := pl.Store.EpochViews(ctx, startOf(lo), startOf(hi))
+		return len(v) > 0, err
+	}
+	if ok, err := hasViews(0, before); err != nil || !ok {
+		return 0, false, err
+	}
+	lo, hi := uint64(0), before
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		ok, err := hasViews(lo, mid)
+		if err != nil {
+			return 0, false, err
+		}
+		if ok {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return lo, true, nil
+}
+
 // Inputs gathers everything epoch's plan depends on.
 func (pl *Planner) Inputs(ctx context.Context, epoch uint64) (reward.Input, error) {
 	in := reward.Input{Network: pl.Network, Epoch: epoch, Currency: pl.Currency, Issuer: pl.Issuer, Policy: pl.Policy}
 	last, err := pl.Store.LastPlan(ctx)
 	switch {
 	case banx.ErrorCode(err) == banx.ENOTFOUND:
-		// The first plan of this database: nothing carried, nothing rolled over.
+		// The first plan of this database: nothing carried, nothing rolled
+		// over. Epochs are planned in order, so a first plan after an epoch
+		// with counted views would leave those views unpaid for good.
+		first, found, err := pl.firstEpochWithViews(ctx, epoch)
+		if err != nil {
+			return in, err
+		}
+		if found {
+			return in, banx.Errorf(banx.ECONFLICT, "plan epoch %d first: it holds the first counted views, and epochs are planned in order (a first plan of epoch %d would leave them unpaid)", first, epoch)
+		}
 	case err != nil:
 		return in, err
 	case last.Epoch >= epoch:
