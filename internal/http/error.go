@@ -3,6 +3,7 @@ package http
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/banxmedia/banx/internal/banx"
 	"github.com/gin-gonic/gin"
@@ -53,8 +54,18 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{Code: code, Message: msg, RequestID: requestIDOf(c)}})
 }
 
+// notFound answers an unknown path: with the site's HTML "Not found" page
+// when a browser asks for a page (Accept names text/html and the path is not
+// under the API or /ipfs/), with the JSON error otherwise.
 func (s *Server) notFound(c *gin.Context) {
-	s.writeError(c, banx.Errorf(banx.ENOTFOUND, "no route for %s %s", c.Request.Method, c.Request.URL.Path))
+	err := banx.Errorf(banx.ENOTFOUND, "no route for %s %s", c.Request.Method, c.Request.URL.Path)
+	p := c.Request.URL.Path
+	if s.Site != nil && s.Publish != nil && strings.Contains(c.GetHeader("Accept"), "text/html") &&
+		!strings.HasPrefix(p, "/api/") && !strings.HasPrefix(p, "/ipfs/") {
+		s.pageError(c, banx.Errorf(banx.ENOTFOUND, "there is no page at %s", truncate(p, 200)))
+		return
+	}
+	s.writeError(c, err)
 }
 
 func (s *Server) methodNotAllowed(c *gin.Context) {

@@ -78,3 +78,23 @@ func TestHeadWhereGet(t *testing.T) {
 		})
 	}
 }
+
+// TestNotFoundPageForBrowsers: an unknown path answers a browser with the
+// site's HTML "Not found" page, and API clients with the JSON error.
+func TestNotFoundPageForBrowsers(t *testing.T) {
+	s := startSecServer(t)
+	code, h, body := s.send(t, "GET", "/no/such/page", nil, "Accept", "text/html,application/xhtml+xml")
+	if code != 404 || !strings.HasPrefix(h.Get("Content-Type"), "text/html") || !strings.Contains(body, "Not found") ||
+		!strings.Contains(body, "there is no page at /no/such/page") {
+		t.Fatalf("browser GET unknown path = %d %s\n%s", code, h.Get("Content-Type"), body)
+	}
+	for _, path := range []string{"/no/such/page", "/api/v1/nothing"} {
+		code, h, body := s.send(t, "GET", path, nil)
+		if code != 404 || !strings.HasPrefix(h.Get("Content-Type"), "application/json") || !strings.Contains(body, `"not_found"`) {
+			t.Fatalf("API GET %s = %d %s %s", path, code, h.Get("Content-Type"), body)
+		}
+	}
+	if code, h, _ := s.send(t, "GET", "/api/v1/nothing", nil, "Accept", "text/html"); code != 404 || !strings.HasPrefix(h.Get("Content-Type"), "application/json") {
+		t.Fatalf("an API path answers JSON even to a browser: %d %s", code, h.Get("Content-Type"))
+	}
+}
