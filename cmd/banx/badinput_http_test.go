@@ -186,7 +186,7 @@ func httpCatalogue(f *badInputFixture) []httpCase {
 		{"Draft/ErrZero", request{method: "GET", path: "/api/v1/drafts/0", auth: "author"}, 400, "invalid", "id must be a positive integer"},
 		{"Draft/ErrExponent", request{method: "GET", path: "/api/v1/drafts/1e3", auth: "author"}, 400, "invalid", "id must be a positive integer"},
 		{"Draft/ErrNUL", request{method: "GET", path: "/api/v1/drafts/1%00", auth: "author"}, 400, "invalid", `"1\x00"`},
-		{"Draft/ErrUnknown", request{method: "GET", path: "/api/v1/drafts/999999", auth: "author"}, 404, "not_found", "find version: not found"},
+		{"Draft/ErrUnknown", request{method: "GET", path: "/api/v1/drafts/999999", auth: "author"}, 404, "not_found", "article version 999999: not found"},
 
 		// POST /api/v1/drafts/{id}/anchor
 		{"Anchor/ErrNoMode", post("/api/v1/drafts/"+draft+"/anchor", "author", []byte(`{}`)), 400, "invalid", `mode must be "self" or "batch", got ""`},
@@ -252,9 +252,9 @@ func httpCatalogue(f *badInputFixture) []httpCase {
 		{"Article/ErrNotNumber", get("/api/v1/articles/abc"), 400, "invalid", `id must be a positive integer, got "abc"`},
 		{"Article/ErrOverflow", get("/api/v1/articles/9223372036854775808"), 400, "invalid", "id must be a positive integer"},
 		{"Article/ErrSQL", get("/api/v1/articles/1%20OR%201=1"), 400, "invalid", "id must be a positive integer"},
-		{"Article/ErrUnknown", get("/api/v1/articles/999999"), 404, "not_found", "find article: not found"},
+		{"Article/ErrUnknown", get("/api/v1/articles/999999"), 404, "not_found", "article 999999: not found"},
 		{"Proof/ErrVersionZero", get("/api/v1/articles/" + art + "/versions/0/proof"), 400, "invalid", "n must be a positive integer"},
-		{"Proof/ErrVersionUnknown", get("/api/v1/articles/" + art + "/versions/99/proof"), 404, "not_found", "find version: not found"},
+		{"Proof/ErrVersionUnknown", get("/api/v1/articles/" + art + "/versions/99/proof"), 404, "not_found", "version 99 of article " + art + ": not found"},
 		{"Proof/ErrUnpublished", get(fmt.Sprintf("/api/v1/articles/%d/versions/1/proof", f.draftArticle)), 409, "conflict", "it has a proof once its anchor is validated"},
 
 		// GET /api/v1/articles/{id}/view-token, POST /api/v1/views, GET /api/v1/views/stats
@@ -356,7 +356,7 @@ func httpCatalogue(f *badInputFixture) []httpCase {
 
 		// Pages (HTML): the reason is in the page.
 		{"Page/ErrArticleID", get("/a/abc"), 404, "", "article &#34;abc&#34; does not exist"},
-		{"Page/ErrArticleUnknown", get("/a/999999"), 404, "", "find article: not found"},
+		{"Page/ErrArticleUnknown", get("/a/999999"), 404, "", "article 999999: not found"},
 		{"Page/ErrAuthor", get("/author/" + homoglyph(me)), 400, "", "is not an XRPL classic address"},
 		{"Page/ErrTagHuge", get("/tag/" + huge[:3000]), 400, "", "a tag has 1 to 32 characters"},
 		{"Page/ErrSlugTraversal", get("/a/" + art + "/..%2F..%2Fadmin"), 404, "not_found", "no route for GET /a/" + art + "/../../admin"},
@@ -389,7 +389,7 @@ func httpCatalogue(f *badInputFixture) []httpCase {
 		{"Page/ErrDashboardBadCookie", request{method: "GET", path: "/dashboard", header: map[string]string{"Cookie": "banx_session=" + sqlQuote}}, 401, "", "Your session has expired or was ended: sign in again."},
 		{"Page/ErrOperatorBadCookie", request{method: "GET", path: "/operator", header: map[string]string{"Cookie": "banx_operator=" + strings.Repeat("f", 64)}}, 401, "", `data-testid="operator-login"`},
 		{"Page/ErrPublishEdit", request{method: "GET", path: "/publish?edit=abc", header: withCookie(nil, f.session)}, 400, "", "edit must be an article id (a positive integer), got &#34;abc&#34;"},
-		{"Page/ErrPublishEditOther", request{method: "GET", path: "/publish?edit=999999", header: withCookie(nil, f.session)}, 404, "", "find article: not found"},
+		{"Page/ErrPublishEditOther", request{method: "GET", path: "/publish?edit=999999", header: withCookie(nil, f.session)}, 404, "", "article 999999: not found"},
 		{"Page/ErrJoinMethod", request{method: "POST", path: "/authors/join", header: sameOrigin}, 405, "method_not_allowed", "method POST is not allowed on /authors/join"},
 		{"Page/ErrRobotsMethod", request{method: "PUT", path: "/robots.txt"}, 405, "method_not_allowed", "method PUT is not allowed on /robots.txt"},
 		{"Page/ErrOperatorPlan", request{method: "POST", path: "/operator/plan", contentType: "application/x-www-form-urlencoded", header: sameOrigin, body: []byte("epoch=0")}, 401, "", "Sign in as the operator first."},

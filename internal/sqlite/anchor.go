@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 
 	"github.com/banxmedia/banx/internal/banx"
@@ -40,7 +41,7 @@ func scanDetail(s scanner) (banx.VersionDetail, error) {
 func (db *DB) FindVersion(ctx context.Context, id int64) (banx.VersionDetail, error) {
 	row := db.read.QueryRowContext(ctx, `SELECT `+versionColumns+`, `+anchoringColumns+` FROM article_versions WHERE id = ?`, id)
 	d, err := scanDetail(row)
-	return d, translate(err, "find version")
+	return d, translate(err, fmt.Sprintf("article version %d", id))
 }
 
 // FindVersionByNumber returns version n of an article with its anchoring details.
@@ -48,7 +49,7 @@ func (db *DB) FindVersionByNumber(ctx context.Context, articleID int64, n int) (
 	row := db.read.QueryRowContext(ctx, `SELECT `+versionColumns+`, `+anchoringColumns+`
 		FROM article_versions WHERE article_id = ? AND version = ?`, articleID, n)
 	d, err := scanDetail(row)
-	return d, translate(err, "find version")
+	return d, translate(err, fmt.Sprintf("version %d of article %d", n, articleID))
 }
 
 // ListVersionDetails returns an article's versions with anchoring details, oldest first.
@@ -94,7 +95,7 @@ func (db *DB) FindArticle(ctx context.Context, id int64) (*banx.Article, error) 
 	err := db.read.QueryRowContext(ctx, `SELECT id, author, slug, created_at, updated_at FROM articles WHERE id = ?`, id).
 		Scan(&a.ID, &a.Author, &a.Slug, &created, &updated)
 	if err != nil {
-		return nil, translate(err, "find article")
+		return nil, translate(err, fmt.Sprintf("article %d", id))
 	}
 	if a.CreatedAt, err = parseTime(created); err != nil {
 		return nil, err

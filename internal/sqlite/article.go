@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/banxmedia/banx/internal/banx"
 )
@@ -47,7 +48,7 @@ func (db *DB) AddVersion(ctx context.Context, v *banx.ArticleVersion) error {
 	return db.withTx(ctx, func(tx *sql.Tx) error {
 		var author string
 		if err := tx.QueryRowContext(ctx, `SELECT author FROM articles WHERE id = ?`, v.ArticleID).Scan(&author); err != nil {
-			return translate(err, "find article")
+			return translate(err, fmt.Sprintf("article %d", v.ArticleID))
 		}
 		if author != v.Author {
 			return banx.Errorf(banx.EFORBIDDEN, "article %d belongs to %s, not %s", v.ArticleID, author, v.Author)
