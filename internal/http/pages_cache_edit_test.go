@@ -1,22 +1,12 @@
 package http_test
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/banxmedia/banx/internal/anchor"
-	"github.com/banxmedia/banx/internal/auth"
-	banxhttp "github.com/banxmedia/banx/internal/http"
-	"github.com/banxmedia/banx/internal/ipfs/embedded"
-	"github.com/banxmedia/banx/internal/publish"
 	"github.com/banxmedia/banx/internal/publish/publishtest"
-	"github.com/banxmedia/banx/internal/xrpl"
 )
 
 // TestArticlePageCachedEdit reads an article page twice (the second from the
@@ -25,29 +15,8 @@ import (
 // cache entry.
 func TestArticlePageCachedEdit(t *testing.T) {
 	ctx := publishtest.Context(t)
-	l := publishtest.StartLedger(t)
-	c := publishtest.Dial(t, l.URL, xrpl.WithAutoAccept())
-	db := publishtest.OpenDB(t)
-	store, err := embedded.Open(filepath.Join(t.TempDir(), "ipfs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	platform := publishtest.NewWallet(t)
-	publishtest.Fund(t, ctx, c, platform, 100_000_000)
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	pub := publish.New(db, store, c, publish.Config{BatchInterval: 50 * time.Millisecond, Platform: platform, Logger: logger})
-	if err := pub.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pub.Close() })
-	srv := &banxhttp.Server{Addr: "127.0.0.1:0", Store: store, DB: db, Ledger: pubLedger{c}, Logger: logger,
-		Auth: &auth.Service{Store: db, Accounts: c, Domain: "banx.test"}, Publish: pub, Site: &banxhttp.Site{ViewCounts: db}}
-	if err := srv.Open(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close(context.Background()) })
-	a := &pubAPI{url: srv.URL(), srv: srv, client: c, db: db, spec: loadOpenAPI(t)}
+	a := startPubAPI(t, withSite)
+	c := a.client
 
 	w := publishtest.NewWallet(t)
 	publishtest.Fund(t, ctx, c, w, 20_000_000)

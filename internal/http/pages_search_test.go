@@ -1,25 +1,15 @@
 package http_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/banxmedia/banx/internal/anchor"
-	"github.com/banxmedia/banx/internal/auth"
-	banxhttp "github.com/banxmedia/banx/internal/http"
-	"github.com/banxmedia/banx/internal/ipfs/embedded"
-	"github.com/banxmedia/banx/internal/publish"
 	"github.com/banxmedia/banx/internal/publish/publishtest"
-	"github.com/banxmedia/banx/internal/xrpl"
 )
 
 // searchSite publishes articles through the real API (embedded ledger,
@@ -28,29 +18,8 @@ import (
 func searchSite(t *testing.T, manifests func(author string) [][]byte) *pubAPI {
 	t.Helper()
 	ctx := publishtest.Context(t)
-	l := publishtest.StartLedger(t)
-	c := publishtest.Dial(t, l.URL, xrpl.WithAutoAccept())
-	db := publishtest.OpenDB(t)
-	store, err := embedded.Open(filepath.Join(t.TempDir(), "ipfs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	platform := publishtest.NewWallet(t)
-	publishtest.Fund(t, ctx, c, platform, 100_000_000)
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	pub := publish.New(db, store, c, publish.Config{BatchInterval: 50 * time.Millisecond, Platform: platform, Logger: logger})
-	if err := pub.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pub.Close() })
-	srv := &banxhttp.Server{Addr: "127.0.0.1:0", Store: store, DB: db, Ledger: pubLedger{c}, Logger: logger,
-		Auth: &auth.Service{Store: db, Accounts: c, Domain: "banx.test"}, Publish: pub, Site: &banxhttp.Site{ViewCounts: db}}
-	if err := srv.Open(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close(context.Background()) })
-	a := &pubAPI{url: srv.URL(), srv: srv, client: c, db: db, spec: loadOpenAPI(t)}
+	a := startPubAPI(t, withSite)
+	c := a.client
 
 	w := publishtest.NewWallet(t)
 	publishtest.Fund(t, ctx, c, w, 20_000_000)

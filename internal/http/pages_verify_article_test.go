@@ -1,13 +1,9 @@
 package http_test
 
 import (
-	"context"
 	"fmt"
 	"html"
-	"io"
-	"log/slog"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,14 +11,10 @@ import (
 
 	"github.com/Peersyst/xrpl-go/xrpl/wallet"
 	"github.com/banxmedia/banx/internal/anchor"
-	"github.com/banxmedia/banx/internal/auth"
 	"github.com/banxmedia/banx/internal/banx"
 	banxhttp "github.com/banxmedia/banx/internal/http"
-	"github.com/banxmedia/banx/internal/ipfs/embedded"
-	"github.com/banxmedia/banx/internal/publish"
 	"github.com/banxmedia/banx/internal/publish/publishtest"
 	"github.com/banxmedia/banx/internal/verify"
-	"github.com/banxmedia/banx/internal/xrpl"
 )
 
 // TestVerifyBatchArticle publishes batch-anchored articles, by a funded
@@ -33,36 +25,15 @@ import (
 // site, and refuses article versions that do not match what it was asked.
 func TestVerifyBatchArticle(t *testing.T) {
 	ctx := publishtest.Context(t)
-	l := publishtest.StartLedger(t)
-	c := publishtest.Dial(t, l.URL, xrpl.WithAutoAccept())
-	db := publishtest.OpenDB(t)
-	store, err := embedded.Open(filepath.Join(t.TempDir(), "ipfs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	platform := publishtest.NewWallet(t)
-	publishtest.Fund(t, ctx, c, platform, 100_000_000)
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	pub := publish.New(db, store, c, publish.Config{BatchInterval: 50 * time.Millisecond, Platform: platform, Logger: logger})
-	if err := pub.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pub.Close() })
-	node, err := verify.NewXRPLNode(l.URL, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { node.Close() })
-	verifier := verify.NewService(&verify.Verifier{Ledger: node, Content: verify.StoreContent{Cat: store.Cat, Name: "test store"}}, 0)
-	srv := &banxhttp.Server{Addr: "127.0.0.1:0", Store: store, DB: db, Ledger: pubLedger{c}, Logger: logger,
-		Auth: &auth.Service{Store: db, Accounts: c, Domain: "banx.test"}, Publish: pub, Verifier: verifier,
-		Site: &banxhttp.Site{ViewCounts: db}}
-	if err := srv.Open(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close(context.Background()) })
-	a := &pubAPI{url: srv.URL(), srv: srv, client: c, db: db, spec: loadOpenAPI(t)}
+	a := startPubAPI(t, withSite, func(st *pubStack, srv *banxhttp.Server) {
+		n, err := verify.NewXRPLNode(st.ledgerURL, 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { n.Close() })
+		srv.Verifier = verify.NewService(&verify.Verifier{Ledger: n, Content: verify.StoreContent{Cat: st.store.Cat, Name: "test store"}}, 0)
+	})
+	c, pub := a.client, a.stack.pub
 
 	// waitPublished reads the publisher itself, so the wait does not depend
 	// on how the API shows unpublished articles.

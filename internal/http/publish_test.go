@@ -48,9 +48,27 @@ type pubAPI struct {
 	client *xrpl.Client
 	db     *sqlite.DB
 	spec   *openAPI
+	stack  *pubStack
 }
 
-func startPubAPI(t *testing.T) *pubAPI {
+// pubStack is the publishing stack under a pubAPI: the embedded ledger on
+// loopback, a SQLite file, the embedded IPFS store and a running publisher
+// that closes batches every 50 ms.
+type pubStack struct {
+	ledgerURL string
+	client    *xrpl.Client
+	db        *sqlite.DB
+	store     *embedded.Store
+	pub       *publish.Service
+	logger    *slog.Logger
+}
+
+// withSite serves the reader pages too.
+func withSite(st *pubStack, srv *banxhttp.Server) { srv.Site = &banxhttp.Site{ViewCounts: st.db} }
+
+// startPubAPI starts a pubAPI; each option may add to the server (pages, a
+// verifier) before it opens.
+func startPubAPI(t *testing.T, options ...func(*pubStack, *banxhttp.Server)) *pubAPI {
 	t.Helper()
 	ctx := publishtest.Context(t)
 	l := publishtest.StartLedger(t)
@@ -69,13 +87,17 @@ func startPubAPI(t *testing.T) *pubAPI {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { pub.Close() })
+	st := &pubStack{ledgerURL: l.URL, client: c, db: db, store: store, pub: pub, logger: logger}
 	srv := &banxhttp.Server{Addr: "127.0.0.1:0", Store: store, DB: db, Ledger: pubLedger{c}, Logger: logger,
 		Auth: &auth.Service{Store: db, Accounts: c, Domain: "banx.test"}, Publish: pub}
+	for _, o := range options {
+		o(st, srv)
+	}
 	if err := srv.Open(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close(context.Background()) })
-	return &pubAPI{url: srv.URL(), srv: srv, client: c, db: db, spec: loadOpenAPI(t)}
+	return &pubAPI{url: srv.URL(), srv: srv, client: c, db: db, spec: loadOpenAPI(t), stack: st}
 }
 
 type apiResponse struct {
