@@ -26,21 +26,25 @@ const (
 // its end the deadline is lifted, so a long handler is not cut off.
 func (s *Server) bodyDeadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
-			next.ServeHTTP(w, r)
-			return
-		}
-		timeout := s.BodyReadTimeout
-		if r.ContentLength > 0 && r.ContentLength <= s.MaxBodyBytes {
-			timeout += time.Duration(r.ContentLength) * time.Second / time.Duration(s.BodyReadRate)
-		}
-		timeout = min(timeout, readTimeout)
-		rc := http.NewResponseController(w)
-		if rc.SetReadDeadline(time.Now().Add(timeout)) == nil {
-			r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc, timeout: timeout}
-		}
+		s.setBodyDeadline(w, r)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// setBodyDeadline sets r's body deadline (see bodyDeadline).
+func (s *Server) setBodyDeadline(w http.ResponseWriter, r *http.Request) {
+	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
+		return
+	}
+	timeout := s.BodyReadTimeout
+	if r.ContentLength > 0 && r.ContentLength <= s.MaxBodyBytes {
+		timeout += time.Duration(r.ContentLength) * time.Second / time.Duration(s.BodyReadRate)
+	}
+	timeout = min(timeout, readTimeout)
+	rc := http.NewResponseController(w)
+	if rc.SetReadDeadline(time.Now().Add(timeout)) == nil {
+		r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc, timeout: timeout}
+	}
 }
 
 // deadlineBody turns the deadline's timeout into a reason and lifts the

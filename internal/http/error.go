@@ -38,6 +38,15 @@ type errorDetail struct {
 // logged with their detail and answered with a generic message and the request id,
 // which lets an operator find the detail without showing it to the caller.
 func (s *Server) writeError(c *gin.Context, err error) {
+	status, body := errorAnswer(err, requestIDOf(c))
+	if status >= 500 {
+		s.Logger.Error("request failed", "request_id", body.Error.RequestID, "code", body.Error.Code, "err", err)
+	}
+	c.AbortWithStatusJSON(status, body)
+}
+
+// errorAnswer is the status and body that answer err.
+func errorAnswer(err error, requestID string) (int, errorBody) {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		err = banx.Errorf(banx.ETOOLARGE, "request body is larger than %d bytes", mbe.Limit)
@@ -47,11 +56,7 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	if !ok {
 		status, code = http.StatusInternalServerError, banx.EINTERNAL
 	}
-	msg := banx.ErrorMessage(err)
-	if status >= 500 {
-		s.Logger.Error("request failed", "request_id", requestIDOf(c), "code", code, "err", err)
-	}
-	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{Code: code, Message: msg, RequestID: requestIDOf(c)}})
+	return status, errorBody{Error: errorDetail{Code: code, Message: banx.ErrorMessage(err), RequestID: requestID}}
 }
 
 // notFound answers an unknown path: with the site's HTML "Not found" page

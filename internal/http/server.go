@@ -158,7 +158,8 @@ func (s *Server) Open() error {
 	s.server = &http.Server{
 		// The body deadline and the rate limits wrap the router: neither
 		// needs a route, and the limits refuse before a body is read.
-		Handler:           s.bodyDeadline(s.limitRates(s.engine)),
+		// Beacons are answered ahead of all three (fastBeacons).
+		Handler:           s.fastBeacons(s.bodyDeadline(s.limitRates(s.engine))),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      2 * time.Minute,
@@ -170,10 +171,11 @@ func (s *Server) Open() error {
 	return nil
 }
 
-// Handler returns the routed engine, for tests that drive it without a
-// socket. It has neither the body deadline nor the rate limits, which need a
-// connection and a peer address (a fuzz target would meet only the limits).
-func (s *Server) Handler() http.Handler { return s.engine }
+// Handler returns the routed engine behind the beacon short path, for tests
+// that drive it without a socket. It has neither the body deadline nor the
+// rate limits, which need a connection and a peer address (a fuzz target
+// would meet only the limits).
+func (s *Server) Handler() http.Handler { return s.fastBeacons(s.engine) }
 
 // URL returns the base URL the server listens on.
 func (s *Server) URL() string {

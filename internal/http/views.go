@@ -150,39 +150,47 @@ type viewRecordedResponse struct {
 	Hash string `json:"hash"`
 }
 
-// handleViewBeacon records a reader's beacon. It answers only once the record
-// is committed, so a 201 means the decision is durable.
+// handleViewBeacon is the beacon route as the router sees it. A listening
+// server answers beacons ahead of the router (serveBeacon); the route stays
+// registered so the router, and anything driving it directly, knows it.
 func (s *Server) handleViewBeacon(c *gin.Context) {
+	if err := s.recordBeacon(c.Writer, c.Request); err != nil {
+		s.writeError(c, err)
+	}
+}
+
+// recordBeacon reads, records and answers one beacon. It answers only once
+// the record is committed, so a 201 means the decision is durable. On failure
+// it writes nothing and returns the error for the caller to answer.
+func (s *Server) recordBeacon(w http.ResponseWriter, r *http.Request) error {
 	buf := beaconBuffers.Get().(*[maxBeaconBytes + 1]byte)
 	defer beaconBuffers.Put(buf)
-	n, err := io.ReadFull(c.Request.Body, buf[:])
+	if r.ContentLength > maxBeaconBytes {
+		return banx.Errorf(banx.ETOOLARGE, "beacon body is larger than %d bytes", maxBeaconBytes)
+	}
+	n, err := io.ReadFull(r.Body, buf[:])
 	switch {
 	case err == nil:
-		s.writeError(c, banx.Errorf(banx.ETOOLARGE, "beacon body is larger than %d bytes", maxBeaconBytes))
-		return
+		return banx.Errorf(banx.ETOOLARGE, "beacon body is larger than %d bytes", maxBeaconBytes)
 	case err != io.EOF && err != io.ErrUnexpectedEOF:
-		s.writeError(c, err)
-		return
+		return err
 	}
-	h := c.Request.Header
+	h := r.Header
 	b, err := parseBeacon(headerValue(h, "Content-Type"), buf[:n])
 	if err != nil {
-		s.writeError(c, err)
-		return
+		return err
 	}
-	if b.Addr, err = s.clientAddr(c.Request); err != nil {
-		s.writeError(c, err)
-		return
+	if b.Addr, err = s.clientAddr(r); err != nil {
+		return err
 	}
 	if v := readerCookieOf(h); views.ValidReaderID(v) {
 		b.ReaderID = v
 	}
 	b.UserAgent = headerValue(h, "User-Agent")
 	b.SecCHUA = headerValue(h, "Sec-Ch-Ua")
-	rec, err := s.Views.RecordView(c.Request.Context(), b)
+	rec, err := s.Views.RecordView(r.Context(), b)
 	if err != nil {
-		s.writeError(c, err)
-		return
+		return err
 	}
 	// Written by hand: this is the hot path, and both fields are plain ASCII.
 	out := append(buf[:0], `{"id":`...)
@@ -190,9 +198,10 @@ func (s *Server) handleViewBeacon(c *gin.Context) {
 	out = append(out, `,"hash":"`...)
 	out = append(out, rec.Hash...)
 	out = append(out, `"}`...)
-	c.Writer.Header()["Content-Type"] = jsonContentType
-	c.Writer.WriteHeader(http.StatusCreated)
-	c.Writer.Write(out)
+	w.Header()["Content-Type"] = jsonContentType
+	w.WriteHeader(http.StatusCreated)
+	w.Write(out)
+	return nil
 }
 
 // beaconBuffers hold beacon bodies and then the receipt: the body is parsed
