@@ -109,6 +109,7 @@ func BenchmarkViewBeacon(b *testing.B) {
 		s := startViewServerWith(b, testKey, proxy)
 		stackRate, _ = runWrk(b, wrk, script, s.url+"/api/v1/noop", tokens, d, 404)
 	})
+	b.Run("FloorSQLite", func(b *testing.B) { benchFloor(b, wrk, script, tokens) })
 	b.Run("DurableBeacon", func(b *testing.B) {
 		rate, requests := runWrk(b, wrk, script, durable.url+"/api/v1/views", tokens, d, 201)
 		reportRatios(b, rate, noopRate, stackRate)
