@@ -26,7 +26,7 @@ const beaconPath = "/api/v1/views"
 // and errors answered and logged as every other route answers and logs them.
 // What they skip is the access log line for a recorded beacon: the beacon's
 // record in the view ledger is its log, durable and more complete, and
-// Prometheus counts the requests (banx_http_requests_total).
+// Prometheus counts the requests (banx_http_request_duration_seconds).
 func (s *Server) fastBeacons(next http.Handler) http.Handler {
 	if s.Views == nil {
 		return next
