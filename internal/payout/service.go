@@ -96,3 +96,13 @@ func (s *Service) SetDeclined(ctx context.Context, author string, declined bool)
 	}
 	return s.Preferences.SetDeclined(ctx, author, declined)
 }
+
+// ReceiveProblems names the accounts among accounts that cannot receive BXE
+// now, and why (see Token.ReceiveProblems). EUNAVAILABLE when the ledger
+// cannot be read or the token is not configured on this server.
+func (s *Service) ReceiveProblems(ctx context.Context, accounts []string) ([]ReceiveProblem, error) {
+	if s.Token == nil || s.Token.Ledger == nil {
+		return nil, banx.Errorf(banx.EUNAVAILABLE, "the BXE token is not configured on this server")
+	}
+	return s.Token.ReceiveProblems(ctx, accounts)
+}

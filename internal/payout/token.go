@@ -422,3 +422,85 @@ func (t *Token) AddTrustLine(ctx context.Context, w *wallet.Wallet) (*xrpl.Trans
 	}
 	return t.Ledger.SubmitSignedAndWait(ctx, s)
 }
+
+// ReceiveProblem is an account that a BXE payment would not reach now, and
+// why, in a sentence its owner can act on. Saving a split that names it is
+// still allowed (the account may add its trust line later); its share is
+// deferred, epoch after epoch, until it can receive.
+type ReceiveProblem struct {
+	Account string `json:"account"`
+	Reason  string `json:"reason"`
+}
+
+// ReceiveProblems reads each account from the newest validated ledger and
+// returns those that cannot receive BXE now: an account that does not exist,
+// one without a BXE trust line to the issuer, one whose line's limit leaves no
+// room (0, or reached by its balance), and the issuer or distribution account
+// themselves. The result is in the order given, once per account, and empty
+// (not nil) when all can receive. Errors: EUNAVAILABLE when the ledger cannot
+// be read; the caller decides whether to go on without the check.
+func (t *Token) ReceiveProblems(ctx context.Context, accounts []string) ([]ReceiveProblem, error) {
+	out := []ReceiveProblem{}
+	seen := map[string]bool{}
+	for _, a := range accounts {
+		if seen[a] {
+			continue
+		}
+		seen[a] = true
+		reason, err := t.receiveProblem(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		if reason != "" {
+			out = append(out, ReceiveProblem{Account: a, Reason: reason})
+		}
+	}
+	return out, nil
+}
+
+// addLineHint is how an account gets or raises its BXE trust line.
+const addLineHint = "`banx token trustline`, or Add the trust line on its Banx dashboard"
+
+// receiveProblem says why account cannot receive BXE now, or "" when it can.
+func (t *Token) receiveProblem(ctx context.Context, account string) (string, error) {
+	switch {
+	case checkAddress("account", account) != nil:
+		return fmt.Sprintf("%q is not a classic XRP Ledger address: nothing can be paid to it", account), nil
+	case account == t.Issuer:
+		return fmt.Sprintf("%s is the %s issuer: %s paid to it is redeemed, not received; name another account", account, t.Currency, t.Currency), nil
+	case account == t.Distribution:
+		return fmt.Sprintf("%s is the account that pays the rewards: it cannot pay itself; name another account", account), nil
+	}
+	if _, err := t.Ledger.AccountInfo(ctx, account); err != nil {
+		if banx.ErrorCode(err) == banx.ENOTFOUND {
+			return fmt.Sprintf("%s does not exist on the %s ledger yet: it cannot receive %s until it is funded (XRP for the reserve) and adds a %s trust line (%s)",
+				account, t.Network, t.Currency, t.Currency, addLineHint), nil
+		}
+		return "", err
+	}
+	line, err := t.line(ctx, account)
+	if err != nil {
+		return "", err
+	}
+	if line == nil {
+		return fmt.Sprintf("%s has no trust line for %s issued by %s: its share is deferred until it adds one (%s)",
+			account, t.Currency, t.Issuer, addLineHint), nil
+	}
+	limit, err := ratOf(line.Limit)
+	if err != nil {
+		return "", err
+	}
+	balance, err := ratOf(line.Balance)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case limit.Sign() <= 0:
+		return fmt.Sprintf("%s has a trust line for %s issued by %s with a limit of 0: its share is deferred until it raises the limit (%s)",
+			account, t.Currency, t.Issuer, addLineHint), nil
+	case balance.Cmp(limit) >= 0:
+		return fmt.Sprintf("%s holds %s %s, its trust line's whole limit of %s: its share is deferred until it raises the limit (%s)",
+			account, line.Balance, t.Currency, line.Limit, addLineHint), nil
+	}
+	return "", nil
+}
