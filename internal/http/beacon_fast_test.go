@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	banxhttp "github.com/banxmedia/banx/internal/http"
@@ -16,25 +15,11 @@ import (
 	"github.com/banxmedia/banx/internal/views"
 )
 
-// logLines is a JSON log sink a test can read back.
-type logLines struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logLines) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-// requests returns the access lines logged for request id.
-func (l *logLines) requests(t *testing.T, id string) []map[string]any {
+// logRequests returns the log lines (JSON) of request id.
+func logRequests(t *testing.T, log *secLog, id string) []map[string]any {
 	t.Helper()
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	var out []map[string]any
-	for _, line := range strings.Split(strings.TrimSpace(l.buf.String()), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(log.String()), "\n") {
 		var m map[string]any
 		if line == "" {
 			continue
@@ -62,7 +47,7 @@ func (panickingViews) RecordView(context.Context, views.Beacon) (views.Record, e
 // the cross-origin check, the body bound, metrics, logged failures and a 500
 // for a panic; and that a recorded beacon gets no access line.
 func TestBeaconShortPath(t *testing.T) {
-	logs := &logLines{}
+	logs := &secLog{}
 	var reg *metrics.Metrics
 	s := startViewServerWith(t, testKey, func(srv *banxhttp.Server) {
 		srv.Logger = slog.New(slog.NewJSONHandler(logs, nil))
@@ -116,7 +101,7 @@ func TestBeaconShortPath(t *testing.T) {
 		if err := json.Unmarshal(body, &rec); err != nil || rec.ID != 1 || len(rec.Hash) != 64 {
 			t.Fatalf("receipt %s: %v", body, err)
 		}
-		if lines := logs.requests(t, id); len(lines) != 0 {
+		if lines := logRequests(t, logs, id); len(lines) != 0 {
 			t.Errorf("a recorded beacon was logged: %v", lines)
 		}
 	})
@@ -127,7 +112,7 @@ func TestBeaconShortPath(t *testing.T) {
 		if code != http.StatusBadRequest || ecode != "invalid" || !strings.Contains(msg, "view token must be") || bodyID != id {
 			t.Fatalf("bad token = %d %s (header id %s)", code, body, id)
 		}
-		lines := logs.requests(t, id)
+		lines := logRequests(t, logs, id)
 		if len(lines) != 1 || lines[0]["msg"] != "request" || lines[0]["status"] != float64(400) || lines[0]["route"] != "/api/v1/views" {
 			t.Fatalf("refused beacon logged as %v", lines)
 		}
@@ -171,7 +156,7 @@ func TestBeaconShortPath(t *testing.T) {
 // TestBeaconShortPathPanic checks that a panic while recording a beacon is
 // answered with a 500 naming the request and logged, and the server lives on.
 func TestBeaconShortPathPanic(t *testing.T) {
-	logs := &logLines{}
+	logs := &secLog{}
 	s := startViewServerWith(t, testKey, func(srv *banxhttp.Server) {
 		srv.Logger = slog.New(slog.NewJSONHandler(logs, nil))
 		srv.Views = panickingViews{srv.Views}
@@ -184,11 +169,11 @@ func TestBeaconShortPathPanic(t *testing.T) {
 		t.Fatalf("panicking beacon = %d %s", code, body)
 	}
 	var panicked bool
-	for _, l := range logs.requests(t, id) {
+	for _, l := range logRequests(t, logs, id) {
 		panicked = panicked || (l["msg"] == "panic in handler" && l["panic"] == "ledger bug")
 	}
 	if !panicked {
-		t.Fatalf("the panic was not logged: %v", logs.requests(t, id))
+		t.Fatalf("the panic was not logged: %v", logRequests(t, logs, id))
 	}
 	if code, _, _ := b.do(t, "GET", s.url+"/healthz", "", nil); code != http.StatusOK {
 		t.Fatalf("healthz after the panic = %d", code)

@@ -93,14 +93,7 @@ func BenchmarkViewBeacon(b *testing.B) {
 		gin.SetMode(gin.ReleaseMode)
 		e := gin.New()
 		e.POST("/noop", func(c *gin.Context) { c.Status(http.StatusNoContent) })
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			b.Fatal(err)
-		}
-		srv := &http.Server{Handler: e}
-		go srv.Serve(ln)
-		defer srv.Close()
-		noopRate, _ = runWrk(b, wrk, script, "http://"+ln.Addr().String()+"/noop", tokens, d, 204)
+		noopRate, _ = runWrk(b, wrk, script, serveGin(b, e)+"/noop", tokens, d, 204)
 	})
 	b.Run("NoopBanxStack", func(b *testing.B) {
 		// The same banx server, middleware and all, answering a route that does
@@ -122,6 +115,19 @@ func BenchmarkViewBeacon(b *testing.B) {
 			b.Fatalf("chain holds %d records after %d beacons were acknowledged", a.Records, requests)
 		}
 	})
+}
+
+// serveGin serves e on a loopback port until the benchmark ends and returns
+// its base URL.
+func serveGin(b *testing.B, e *gin.Engine) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := &http.Server{Handler: e}
+	go srv.Serve(ln)
+	b.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String()
 }
 
 // benchDuration is -test.benchtime as a duration; counts ("100x") and a
@@ -293,14 +299,7 @@ func BenchmarkViewBeaconGoClient(b *testing.B) {
 		gin.SetMode(gin.ReleaseMode)
 		e := gin.New()
 		e.POST("/noop", func(c *gin.Context) { c.Status(http.StatusNoContent) })
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			b.Fatal(err)
-		}
-		srv := &http.Server{Handler: e}
-		go srv.Serve(ln)
-		defer srv.Close()
-		url := "http://" + ln.Addr().String() + "/noop"
+		url := serveGin(b, e) + "/noop"
 		body := bytes.Repeat([]byte("x"), views.TokenLen)
 		goNoopRate = drive(b, func(i int) *http.Request {
 			req, _ := http.NewRequest("POST", url, bytes.NewReader(body))

@@ -3,7 +3,6 @@ package http_test
 import (
 	"database/sql"
 	"io"
-	"net"
 	"net/http"
 	"path/filepath"
 	"strconv"
@@ -130,18 +129,8 @@ func benchFloor(b *testing.B, wrk, script, tokens string) {
 		}
 		c.Data(http.StatusCreated, "application/json", strconv.AppendInt([]byte(`{"id":`), r.id, 10))
 	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := &http.Server{Handler: e}
-	go srv.Serve(ln)
-	defer srv.Close()
-	rate, _ := runWrk(b, wrk, script, "http://"+ln.Addr().String()+"/floor", tokens, benchDuration(), 201)
+	rate, _ := runWrk(b, wrk, script, serveGin(b, e)+"/floor", tokens, benchDuration(), 201)
 	if noopRate > 0 {
 		b.ReportMetric(rate/noopRate, "ratio_to_noop")
 	}
-	floorRate = rate
 }
-
-var floorRate float64
