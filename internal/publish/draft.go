@@ -49,6 +49,9 @@ func (s *Service) CreateDraft(ctx context.Context, author string, document []byt
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkMedia(ctx, m); err != nil {
+		return nil, err
+	}
 	sha := manifest.Hash(canonical)
 	var prev *banx.VersionDetail
 	if m.Previous != "" {
@@ -109,6 +112,28 @@ func (s *Service) CreateDraft(ctx context.Context, author string, document []byt
 		return nil, err
 	}
 	return s.draft(d), nil
+}
+
+// MediaUploadHint is how an author puts an image into this server's content
+// store, as a refused manifest's reason says.
+const MediaUploadHint = "upload it first (POST /api/v1/media, or banx media add FILE)"
+
+// checkMedia refuses a manifest that names an image (cover or inline) this
+// server's content store does not hold pinned: the article page would show
+// a broken image, and the proof would name bytes nobody can fetch from
+// Banx. It only reads the store, so a refused manifest leaves nothing behind.
+func (s *Service) checkMedia(ctx context.Context, m manifest.Manifest) error {
+	for i, md := range m.Media {
+		pinned, err := s.content.Pinned(ctx, md.CID)
+		if err != nil {
+			return err
+		}
+		if !pinned {
+			return banx.Errorf(banx.EINVALID, "media[%d].cid: %s image %s is not in this server's content store: %s",
+				i, md.Role, md.CID, MediaUploadHint)
+		}
+	}
+	return nil
 }
 
 // existingDraft finds the author's version already stored under cid with
