@@ -18,6 +18,9 @@ import (
 type beneficiaryRow struct {
 	Account, Percent string
 	N                int // the row's number as the author sees it, from 1
+	// Warning says why the stored account cannot receive BXE now ("" when
+	// it can, or for a row as typed in a refused form).
+	Warning string
 }
 
 // spareBeneficiaryRows is how many empty rows the form offers beyond the
@@ -32,22 +35,50 @@ var percentPattern = regexp.MustCompile(`^[0-9]{1,3}(\.[0-9]{1,2})?$`)
 // settingsForm prepares the reward settings forms of a dashboard.
 func (s *Server) settingsForm(c *gin.Context, policy reward.Policy, stored []reward.Share, opt dashOptions) dashSettings {
 	out := dashSettings{Error: opt.refused, Max: policy.MaxBeneficiaries, Rows: opt.rows}
+	var unchecked string
+	if opt.rows == nil {
+		// The stored split is checked against the ledger on every showing, so
+		// the warnings last until the accounts can receive, and nothing the
+		// author typed travels through the redirect after saving.
+		warnings := map[string]string{}
+		for _, w := range s.beneficiaryWarnings(c.Request.Context(), stored) {
+			if w.Account == "" {
+				unchecked = " " + w.Reason
+			}
+			warnings[w.Account] = w.Reason
+		}
+		for _, sh := range stored {
+			out.Rows = append(out.Rows, beneficiaryRow{Account: sh.Account, Percent: percentOf(sh.BasisPoints), Warning: warnings[sh.Account]})
+		}
+	}
 	switch c.Query("saved") {
 	case "beneficiaries":
-		out.Saved = "Your beneficiaries are saved: the next plans pay them."
+		switch {
+		case len(out.Warnings()) > 0:
+			out.Saved = "Your beneficiaries are saved, but not all of them can receive BXE now (see below)."
+		default:
+			out.Saved = "Your beneficiaries are saved: the next plans pay them." + unchecked
+		}
 	case "rewards":
 		out.Saved = "Your rewards preference is saved: it applies from the next plan."
-	}
-	if opt.rows == nil {
-		for _, sh := range stored {
-			out.Rows = append(out.Rows, beneficiaryRow{Account: sh.Account, Percent: percentOf(sh.BasisPoints)})
-		}
 	}
 	for i := 0; i < spareBeneficiaryRows && (out.Max <= 0 || len(out.Rows) < out.Max); i++ {
 		out.Rows = append(out.Rows, beneficiaryRow{})
 	}
 	for i := range out.Rows {
 		out.Rows[i].N = i + 1
+	}
+	return out
+}
+
+// Warnings lists why stored beneficiaries cannot receive BXE now, one
+// sentence per account, in the rows' order.
+func (d dashSettings) Warnings() []string {
+	var out []string
+	for _, r := range d.Rows {
+		if r.Warning != "" {
+			out = append(out, r.Warning)
+		}
 	}
 	return out
 }

@@ -30,6 +30,9 @@ type Rewards interface {
 	Beneficiaries(ctx context.Context, author string) ([]reward.Share, error)
 	SetBeneficiaries(ctx context.Context, author string, shares []reward.Share) error
 	SetDeclined(ctx context.Context, author string, declined bool) error
+	// ReceiveProblems names the accounts that cannot receive BXE now, and
+	// why; EUNAVAILABLE when the ledger cannot be read.
+	ReceiveProblems(ctx context.Context, accounts []string) ([]payout.ReceiveProblem, error)
 }
 
 // handleTokenStatus answers GET /api/v1/token: the BXE token on the ledger.
@@ -207,19 +210,63 @@ func (s *Server) handleGetBeneficiaries(c *gin.Context) {
 	c.JSON(http.StatusOK, beneficiariesBody{Beneficiaries: shares})
 }
 
+// savedBeneficiaries is the answer to a saved split: the split as stored and
+// the beneficiaries that cannot receive BXE now (empty when all can).
+type savedBeneficiaries struct {
+	Beneficiaries []reward.Share          `json:"beneficiaries"`
+	Warnings      []payout.ReceiveProblem `json:"warnings"`
+}
+
 // handleSetBeneficiaries answers PUT /api/v1/authors/:address/beneficiaries
-// (operator, until authors can set it from their own session): the shares must
-// sum to 10000 basis points; an empty list pays the author in full.
+// (the author from their own session, or the operator): the shares must sum
+// to 10000 basis points; an empty list pays the author in full. A split whose
+// accounts cannot receive BXE yet is saved all the same (they may add their
+// trust line later), and the answer's warnings name each of them and why.
 func (s *Server) handleSetBeneficiaries(c *gin.Context) {
 	var body beneficiariesBody
 	if !s.readJSON(c, &body) {
 		return
 	}
-	if err := s.Rewards.SetBeneficiaries(c.Request.Context(), c.Param("address"), body.Beneficiaries); err != nil {
+	ctx := c.Request.Context()
+	if err := s.Rewards.SetBeneficiaries(ctx, c.Param("address"), body.Beneficiaries); err != nil {
 		s.writeError(c, err)
 		return
 	}
-	s.handleGetBeneficiaries(c)
+	shares, err := s.Rewards.Beneficiaries(ctx, c.Param("address"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if shares == nil {
+		shares = []reward.Share{}
+	}
+	c.JSON(http.StatusOK, savedBeneficiaries{Beneficiaries: shares, Warnings: s.beneficiaryWarnings(ctx, shares)})
+}
+
+// uncheckedBeneficiaries begins the one warning given when the ledger could
+// not say whether the beneficiaries can receive BXE.
+const uncheckedBeneficiaries = "Whether the beneficiaries can receive BXE could not be checked just now"
+
+// beneficiaryWarnings names the accounts of shares that cannot receive BXE
+// now. A ledger that cannot be read gives one warning, with no account, that
+// says so: the split is saved either way, and undelivered shares are deferred.
+func (s *Server) beneficiaryWarnings(ctx context.Context, shares []reward.Share) []payout.ReceiveProblem {
+	if len(shares) == 0 {
+		return []payout.ReceiveProblem{}
+	}
+	accounts := make([]string, len(shares))
+	for i, sh := range shares {
+		accounts[i] = sh.Account
+	}
+	problems, err := s.Rewards.ReceiveProblems(ctx, accounts)
+	if err != nil {
+		s.Logger.Warn("beneficiaries: receive check", "err", err)
+		return []payout.ReceiveProblem{{Reason: uncheckedBeneficiaries + " (" + banx.ErrorMessage(err) + "); a share that cannot be delivered is deferred to the next epoch."}}
+	}
+	if problems == nil {
+		problems = []payout.ReceiveProblem{}
+	}
+	return problems
 }
 
 type rewardsPreference struct {
