@@ -20,22 +20,35 @@ type Attempt struct {
 // makes "one counted view per reader per article" exact under concurrency.
 // After a restart, Observe replays the recorded decisions of the last Window;
 // only the rate limiters start afresh.
+//
+// State is kept per reader and per network, one map entry each, because every
+// beacon consults both several times: one lookup each instead of one per rule
+// is most of what a decision costs on a busy server.
 type Judge struct {
 	p           Policy
 	used        map[string]int64 // token id -> unix nanos after which it can be forgotten
-	seen        map[readerArticle]int64
-	readers     map[string][]int64 // counted view times per reader
-	nets        map[string][]int64 // counted view times per network prefix
+	readers     map[string]*readerState
+	nets        map[string]*netState
 	netArticles map[netArticle][]int64
-	readerRate  map[string]int64 // GCRA theoretical arrival time per reader
-	netRate     map[string]int64 // ... per network prefix
-	recordRate  map[string]int64 // ... of recorded beacons per network prefix
 	lastSweep   int64
 }
 
-type readerArticle struct {
-	reader  string
-	article int64
+// readerState is what the Judge remembers of one reader.
+type readerState struct {
+	rate    int64         // GCRA theoretical arrival time of ReaderRate; 0 = none
+	counted []int64       // times of counted views, oldest first
+	seen    []articleView // the last counted view of each article, oldest first
+}
+
+// articleView is the time of a reader's last counted view of an article.
+type articleView struct {
+	article, at int64
+}
+
+// netState is what the Judge remembers of one network prefix.
+type netState struct {
+	rate, recordRate int64   // GCRA theoretical arrival times of NetRate and RecordRate
+	counted          []int64 // times of counted views, oldest first
 }
 
 type netArticle struct {
@@ -48,14 +61,28 @@ func NewJudge(p Policy) *Judge {
 	return &Judge{
 		p:           p,
 		used:        map[string]int64{},
-		seen:        map[readerArticle]int64{},
-		readers:     map[string][]int64{},
-		nets:        map[string][]int64{},
+		readers:     map[string]*readerState{},
+		nets:        map[string]*netState{},
 		netArticles: map[netArticle][]int64{},
-		readerRate:  map[string]int64{},
-		netRate:     map[string]int64{},
-		recordRate:  map[string]int64{},
 	}
+}
+
+func (j *Judge) reader(hash string) *readerState {
+	r := j.readers[hash]
+	if r == nil {
+		r = &readerState{}
+		j.readers[hash] = r
+	}
+	return r
+}
+
+func (j *Judge) net(hash string) *netState {
+	n := j.nets[hash]
+	if n == nil {
+		n = &netState{}
+		j.nets[hash] = n
+	}
+	return n
 }
 
 // Policy returns the thresholds the Judge applies.
@@ -86,22 +113,24 @@ func (j *Judge) Decide(a Attempt) Reason {
 	if a.Bot {
 		return Bot
 	}
-	if !allow(j.readerRate, a.ReaderHash, now, j.p.ReaderRate) || !allow(j.netRate, a.NetHash, now, j.p.NetRate) {
+	rs, ns := j.reader(a.ReaderHash), j.net(a.NetHash)
+	if !allow(&rs.rate, now, j.p.ReaderRate) || !allow(&ns.rate, now, j.p.NetRate) {
 		return RateLimited
 	}
 	window := int64(j.p.Window)
-	ra := readerArticle{a.ReaderHash, a.Claims.ArticleID}
-	if t, ok := j.seen[ra]; ok && now-t < window {
-		return Duplicate
+	since := now - window
+	for _, v := range rs.seen {
+		if v.article == a.Claims.ArticleID && now-v.at < window {
+			return Duplicate
+		}
 	}
 	na := netArticle{a.NetHash, a.Claims.ArticleID}
-	since := now - window
-	if count(j.readers, a.ReaderHash, since) >= j.p.ReaderCap ||
-		count(j.nets, a.NetHash, since) >= j.p.NetCap ||
+	if len(prune(&rs.counted, since)) >= j.p.ReaderCap ||
+		len(prune(&ns.counted, since)) >= j.p.NetCap ||
 		count(j.netArticles, na, since) >= j.p.NetArticleCap {
 		return Capped
 	}
-	j.count(ra, na, now)
+	j.count(rs, ns, a.Claims.ArticleID, na, now)
 	return Counted
 }
 
@@ -109,7 +138,7 @@ func (j *Judge) Decide(a Attempt) Reason {
 // recorded at all (Policy.RecordRate). A beacon not admitted is refused before
 // any decision, leaving no record and spending nothing.
 func (j *Judge) Admit(netHash string, at time.Time) bool {
-	return allow(j.recordRate, netHash, at.UnixNano(), j.p.RecordRate)
+	return allow(&j.net(netHash).recordRate, at.UnixNano(), j.p.RecordRate)
 }
 
 // Observe replays a recorded decision, so a Judge rebuilt at start-up filters
@@ -126,44 +155,68 @@ func (j *Judge) Observe(r *Record) {
 		j.used[r.TokenID] = r.RecordedAt.Add(j.p.TokenTTL + j.p.ClockSkew).UnixNano()
 	}
 	if r.Counted {
-		j.count(readerArticle{r.ReaderHash, r.ArticleID}, netArticle{r.NetHash, r.ArticleID}, now)
+		j.count(j.reader(r.ReaderHash), j.net(r.NetHash), r.ArticleID, netArticle{r.NetHash, r.ArticleID}, now)
 	}
 }
 
-func (j *Judge) count(ra readerArticle, na netArticle, now int64) {
-	j.seen[ra] = now
-	j.readers[ra.reader] = append(j.readers[ra.reader], now)
-	j.nets[na.net] = append(j.nets[na.net], now)
+// count remembers a counted view of article at now.
+func (j *Judge) count(rs *readerState, ns *netState, article int64, na netArticle, now int64) {
+	seen := false
+	for i := range rs.seen {
+		if rs.seen[i].article == article {
+			// Moved to the end, so the slice stays in time order.
+			copy(rs.seen[i:], rs.seen[i+1:])
+			rs.seen[len(rs.seen)-1] = articleView{article, now}
+			seen = true
+			break
+		}
+	}
+	if !seen {
+		rs.seen = append(rs.seen, articleView{article, now})
+	}
+	rs.counted = append(rs.counted, now)
+	ns.counted = append(ns.counted, now)
 	j.netArticles[na] = append(j.netArticles[na], now)
 }
 
-// count drops the times of m[key] before since and returns how many remain.
-// Times are appended in decision order, so the old ones are at the front.
-func count[K comparable](m map[K][]int64, key K, since int64) int {
-	ts := m[key]
+// prune drops the times in *ts before since and returns what remains. Times
+// are appended in decision order, so the old ones are at the front.
+func prune(ts *[]int64, since int64) []int64 {
 	i := 0
-	for i < len(ts) && ts[i] < since {
+	for i < len(*ts) && (*ts)[i] < since {
 		i++
 	}
 	if i > 0 {
-		ts = append(ts[:0], ts[i:]...)
+		*ts = append((*ts)[:0], (*ts)[i:]...)
+	}
+	return *ts
+}
+
+// count drops the times of m[key] before since and returns how many remain.
+func count[K comparable](m map[K][]int64, key K, since int64) int {
+	ts, ok := m[key]
+	if !ok {
+		return 0
+	}
+	if n := len(ts); len(prune(&ts, since)) != n {
 		m[key] = ts
 	}
 	return len(ts)
 }
 
-// allow is the generic cell rate algorithm: it admits r.Events at once, then one
-// every r.Per/r.Events, and charges key only when it admits.
-func allow(tat map[string]int64, key string, now int64, r Rate) bool {
+// allow is the generic cell rate algorithm over one theoretical arrival time
+// (0 for none yet): it admits r.Events at once, then one every r.Per/r.Events,
+// and charges *tat only when it admits.
+func allow(tat *int64, now int64, r Rate) bool {
 	interval := int64(r.Per) / int64(r.Events)
-	t, ok := tat[key]
-	if !ok || t < now {
+	t := *tat
+	if t < now {
 		t = now
 	}
 	if t-now > int64(r.Per)-interval {
 		return false
 	}
-	tat[key] = t + interval
+	*tat = t + interval
 	return true
 }
 
@@ -182,39 +235,26 @@ func (j *Judge) sweep(now int64) {
 			delete(j.used, id)
 		}
 	}
-	for k, t := range j.seen {
-		if t < since {
-			delete(j.seen, k)
+	for k, r := range j.readers {
+		prune(&r.counted, since)
+		i := 0
+		for i < len(r.seen) && r.seen[i].at < since {
+			i++
 		}
-	}
-	for k := range j.readers {
-		if count(j.readers, k, since) == 0 {
+		r.seen = append(r.seen[:0], r.seen[i:]...)
+		if r.rate < now && len(r.counted) == 0 && len(r.seen) == 0 {
 			delete(j.readers, k)
 		}
 	}
-	for k := range j.nets {
-		if count(j.nets, k, since) == 0 {
+	for k, n := range j.nets {
+		prune(&n.counted, since)
+		if n.rate < now && n.recordRate < now && len(n.counted) == 0 {
 			delete(j.nets, k)
 		}
 	}
 	for k := range j.netArticles {
 		if count(j.netArticles, k, since) == 0 {
 			delete(j.netArticles, k)
-		}
-	}
-	for k, t := range j.readerRate {
-		if t < now {
-			delete(j.readerRate, k)
-		}
-	}
-	for k, t := range j.netRate {
-		if t < now {
-			delete(j.netRate, k)
-		}
-	}
-	for k, t := range j.recordRate {
-		if t < now {
-			delete(j.recordRate, k)
 		}
 	}
 }
