@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image/color"
 	"os"
 	"path/filepath"
 	"strings"
@@ -141,6 +142,12 @@ func cliCatalogue(t *testing.T, f *badInputFixture) []cliCase {
 	seed := map[string]string{"BANX_SEED": f.author.Seed}
 	unreachable := "http://" + freeAddr(t) // a loopback port nothing listens on
 	tx := someTxHash
+	media := func(name string, data []byte) string { return writeFile(t, filepath.Join(c.dir, name), data, 0o644) }
+	okImage := media("ok.png", testImage(t, color.RGBA{B: 255, A: 255}))
+	emptyImage := media("empty.png", nil)
+	hugeImage := media("huge.png", append(testImage(t, color.RGBA{A: 255}), make([]byte, 10<<20)...))
+	svgImage := media("cover.png", []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>`))
+	htmlImage := media("page.jpg", []byte("<!doctype html><script>alert(1)</script>"))
 	return []cliCase{
 		// banx itself
 		{"Banx/ErrNoCommand", nil, nil, "", 2, "no command given"},
@@ -197,6 +204,31 @@ func cliCatalogue(t *testing.T, f *badInputFixture) []cliCase {
 		{"Wallet/ErrSeedFileMissing", []string{"wallet", "address", "--seed-file", filepath.Join(c.dir, "..", "..", "nope.seed")}, nil, "", 1, "nope.seed cannot be read"},
 		{"Wallet/ErrTwoSeeds", []string{"wallet", "address", "--seed-file", c.seedOK}, seed, "", 2, "not both"},
 		{"Wallet/ErrNoSeed", []string{"wallet", "address"}, nil, "", 2, "no signing key"},
+
+		// media add: every refusal comes before the server is asked anything
+		{"Media/ErrNoSubcommand", []string{"media"}, seed, "", 2, "media needs a subcommand: add FILE"},
+		{"Media/ErrSubcommand", []string{"media", "rm", okImage}, seed, "", 2, `unknown media subcommand "rm": want add`},
+		{"Media/ErrNoFile", []string{"media", "add"}, seed, "", 2, "media add takes exactly one FILE (a PNG, JPEG, GIF or WebP image)"},
+		{"Media/ErrTwoFiles", []string{"media", "add", okImage, okImage}, seed, "", 2, "media add takes exactly one FILE"},
+		{"Media/ErrRole", []string{"media", "add", "--role", "banner", okImage}, seed, "", 2, `--role must be cover or inline, got "banner"`},
+		{"Media/ErrRoleCase", []string{"media", "add", "--role", "Cover", okImage}, seed, "", 2, `--role must be cover or inline, got "Cover"`},
+		{"Media/ErrTimeout", []string{"media", "add", "--timeout", "0s", okImage}, seed, "", 2, "--timeout must be positive, got 0s"},
+		{"Media/ErrAIWithCameraSource", []string{"media", "add", "--ai", "--source", "digitalCapture", okImage}, seed, "", 2, `--ai says the picture was made with AI, but --source "digitalCapture" is not an AI term`},
+		{"Media/ErrMissing", []string{"media", "add", filepath.Join(c.dir, "missing.png")}, seed, "", 1, filepath.Join(c.dir, "missing.png") + " does not exist"},
+		{"Media/ErrDirectory", []string{"media", "add", c.seedDir}, seed, "", 1, c.seedDir + " is a directory, not an image file"},
+		{"Media/ErrDevice", []string{"media", "add", "/dev/null"}, seed, "", 1, "/dev/null is not a regular file but a character device: give an image file"},
+		{"Media/ErrEmpty", []string{"media", "add", emptyImage}, seed, "", 1, emptyImage + " is empty: want a PNG, JPEG, GIF or WebP image"},
+		{"Media/ErrTooLarge", []string{"media", "add", hugeImage}, seed, "", 1, "bytes: the server accepts images of at most 10485760 bytes"},
+		{"Media/ErrSVG", []string{"media", "add", svgImage}, seed, "", 1, svgImage + " is not a PNG, JPEG, GIF or WebP image (its content looks like SVG)"},
+		{"Media/ErrHTMLNamedJPEG", []string{"media", "add", htmlImage}, seed, "", 1, "(its content looks like text/html)"},
+		{"Media/ErrArticleFile", []string{"media", "add", c.okArticle}, seed, "", 1, "(its content looks like text/plain)"},
+		{"Media/ErrAltNewline", []string{"media", "add", "--alt", "two\nlines", okImage}, seed, "", 1, "--alt: "},
+		{"Media/ErrAltRTL", []string{"media", "add", "--alt", "cover " + rtlOverride + "gpj.exe", okImage}, seed, "", 1, "--alt: invisible format character U+202E (right-to-left override) not allowed"},
+		{"Media/ErrAltTooLong", []string{"media", "add", "--alt", strings.Repeat("a", 501), okImage}, seed, "", 1, "--alt: 501 characters, max 500"},
+		{"Media/ErrSource", []string{"media", "add", "--source", "paintedByHand", okImage}, seed, "", 1, `--source: "paintedByHand" is not`},
+		{"Media/ErrNoSeed", []string{"media", "add", okImage}, nil, "", 2, "no signing key"},
+		{"Media/ErrServerScheme", []string{"media", "add", "--server", "ftp://127.0.0.1", okImage}, seed, "", 2, `--server "ftp://127.0.0.1" is not an http(s) URL`},
+		{"Media/ErrUnreachable", []string{"media", "add", "--server", unreachable, okImage}, seed, "", 1, "Banx server " + unreachable + " unreachable"},
 
 		// login
 		{"Login/ErrServerScheme", []string{"login", "--server", "ftp://127.0.0.1"}, seed, "", 2, `--server "ftp://127.0.0.1" is not an http(s) URL`},

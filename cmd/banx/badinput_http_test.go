@@ -174,6 +174,10 @@ func httpCatalogue(f *badInputFixture) []httpCase {
 		{"Drafts/ErrArticleNegative", post("/api/v1/drafts?article=-1", "author", f.draftDoc), 400, "invalid", "article must be a positive integer"},
 		{"Drafts/ErrArticleOverflow", post("/api/v1/drafts?article=99999999999999999999", "author", f.draftDoc), 400, "invalid", "article must be a positive integer"},
 		{"Drafts/ErrArticleSQL", post("/api/v1/drafts?article=1%27%20OR%201%3D1", "author", f.draftDoc), 400, "invalid", "article must be a positive integer"},
+		{"Drafts/ErrCoverNotStored", post("/api/v1/drafts", "author", withMedia(f.draftDoc, "cover", unknownCID)), 400, "invalid",
+			"media[0].cid: cover image " + unknownCID + " is not in this server's content store: upload it first (POST /api/v1/media, or banx media add FILE)"},
+		{"Drafts/ErrInlineNotStored", post("/api/v1/drafts", "author", withMedia(f.draftDoc, "inline", unknownCID)), 400, "invalid",
+			"media[0].cid: inline image " + unknownCID + " is not in this server's content store"},
 		{"Drafts/ErrTooLarge", post("/api/v1/drafts", "author", make([]byte, 12<<20)), 413, "too_large", "larger than"},
 		{"Drafts/ErrCrossSiteBasicAuthCookie", request{method: "POST", path: "/api/v1/drafts", auth: "Basic YTpi", contentType: "application/json", header: map[string]string{"Cookie": "banx_session=" + f.session, "Sec-Fetch-Site": "cross-site"}, body: f.draftDoc}, 403, "forbidden", "cross-origin write refused"},
 		{"Drafts/ErrCrossSiteEmptyBearerCookie", request{method: "POST", path: "/api/v1/drafts", auth: "Bearer ", contentType: "application/json", header: map[string]string{"Cookie": "banx_session=" + f.session, "Origin": "http://evil.example"}, body: f.draftDoc}, 403, "forbidden", "cross-origin write refused"},
@@ -398,6 +402,18 @@ func httpCatalogue(f *badInputFixture) []httpCase {
 }
 
 // flip changes one base58 character into another valid one.
+// withMedia is the manifest doc naming one image with the given role and
+// CID (a camera picture, so no AI disclosure is needed).
+func withMedia(doc []byte, role, cid string) []byte {
+	var m map[string]any
+	if err := json.Unmarshal(doc, &m); err != nil {
+		panic(err)
+	}
+	m["media"] = []map[string]any{{"cid": cid, "role": role, "mime_type": "image/png", "size": 1234,
+		"alt": "A picture that was never uploaded", "digital_source_type": "digitalCapture"}}
+	return js(m)
+}
+
 func flip(c byte) string {
 	if c == 'a' {
 		return "b"

@@ -33,6 +33,7 @@ func commands() []command {
 		{"token", "set up the BXE token, show its status, add an author's trust line (token setup|status|trustline)", runToken},
 		{"payout", "plan, run and inspect BXE reward payouts (payout plan|run|status|proof|beneficiaries|decline)", runPayout},
 		{"publish", "publish ARTICLE.md: sign in with your key, store on IPFS, anchor (self or batch), save the proof", runPublish},
+		{"media", "upload an image for your article (media add FILE): prints its CID and the front matter to use", runMedia},
 		{"login", "sign in to a Banx server with your wallet key", runLogin},
 		{"wallet", "make or show an author key (wallet new --out FILE | wallet address)", runWallet},
 		{"version", "print the version", runVersion},
