@@ -137,7 +137,14 @@ func runPayout(ctx context.Context, args []string, e env) error {
 		}
 		return writeRewardJSON(e.stdout, p)
 	case "beneficiaries":
-		return payoutBeneficiaries(ctx, svc, o, e)
+		dial := func(ctx context.Context) (payout.TokenLedger, func(), error) {
+			c, err := cfg.dialLedger(ctx, svc.Token.Network)
+			if err != nil {
+				return nil, nil, err
+			}
+			return c, func() { c.Close() }, nil
+		}
+		return payoutBeneficiaries(ctx, svc, o, e, dial)
 	default:
 		if err := svc.SetDeclined(ctx, *o.author, !*o.undo); err != nil {
 			return err
@@ -359,7 +366,13 @@ func writeReports(rep payout.Report, o payoutFlags, e env) error {
 	return write(*o.csvOut, rep.WriteCSV)
 }
 
-func payoutBeneficiaries(ctx context.Context, svc *payout.Service, o payoutFlags, e env) error {
+// payoutBeneficiaries shows author's split, or sets it (--set, --clear) and
+// shows what was stored. A split that was set is then checked against the
+// ledger, dialled through dial only for that: each account that cannot receive
+// BXE now gets a "warning:" line on stderr saying why, and so does a ledger
+// that cannot be read. The split is saved either way (an account may add its
+// trust line later), so warnings do not change the exit status.
+func payoutBeneficiaries(ctx context.Context, svc *payout.Service, o payoutFlags, e env, dial func(context.Context) (payout.TokenLedger, func(), error)) error {
 	switch {
 	case *o.clear:
 		if err := svc.SetBeneficiaries(ctx, *o.author, nil); err != nil {
@@ -390,7 +403,39 @@ func payoutBeneficiaries(ctx context.Context, svc *payout.Service, o payoutFlags
 	for _, s := range shares {
 		fmt.Fprintf(e.stdout, "%s %d.%02d%%\n", s.Account, s.BasisPoints/100, s.BasisPoints%100)
 	}
+	if *o.set != "" {
+		for _, w := range beneficiaryWarnings(ctx, svc, shares, dial) {
+			fmt.Fprintf(e.stderr, "warning: %s\n", w)
+		}
+	}
 	return nil
+}
+
+// beneficiaryWarnings says why each account of shares cannot receive BXE
+// now, or that the ledger could not tell.
+func beneficiaryWarnings(ctx context.Context, svc *payout.Service, shares []reward.Share, dial func(context.Context) (payout.TokenLedger, func(), error)) []string {
+	unchecked := func(err error) []string {
+		return []string{fmt.Sprintf("whether the beneficiaries can receive BXE could not be checked (%s); the split is saved, and a share that cannot be delivered is deferred to the next epoch", banx.ErrorMessage(err))}
+	}
+	l, closeLedger, err := dial(ctx)
+	if err != nil {
+		return unchecked(err)
+	}
+	defer closeLedger()
+	svc.Token.Ledger = l
+	accounts := make([]string, len(shares))
+	for i, sh := range shares {
+		accounts[i] = sh.Account
+	}
+	problems, err := svc.ReceiveProblems(ctx, accounts)
+	if err != nil {
+		return unchecked(err)
+	}
+	out := make([]string, len(problems))
+	for i, p := range problems {
+		out[i] = p.Reason
+	}
+	return out
 }
 
 // isTerminal reports whether w is a character device, where progress can
