@@ -71,7 +71,7 @@ func runPayout(ctx context.Context, args []string, e env) error {
 		o.author = fs.String("author", "", "the author's classic address (required)")
 	case "beneficiaries":
 		o.author = fs.String("author", "", "the author's classic address (required)")
-		o.set = fs.String("set", "", "the split as ACCOUNT=BASIS_POINTS,... summing to 10000; empty shows the current one")
+		o.set = fs.String("set", "", "the split as ACCOUNT=BASIS_POINTS,... summing to 10000 (empty shows the current one); then the ledger is read and each account that cannot receive BXE yet is named in a warning on stderr (it is saved all the same)")
 		o.clear = fs.Bool("clear", false, "remove the split: the author is paid in full")
 	case "decline":
 		o.author = fs.String("author", "", "the author's classic address (required)")
