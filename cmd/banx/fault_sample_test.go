@@ -27,6 +27,12 @@ func TestCrashSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The killed run had stored the sample's cover in the node's content
+	// store (publishSample does, before the draft): a draft may only name
+	// images the server holds.
+	if r, err := faultCall(ctx, node.url, "POST", "/api/v1/media", tok, sampleCover(), map[string]string{"Content-Type": "image/png"}); err != nil || r.status != http.StatusCreated {
+		t.Fatalf("sample cover upload: %v %s", err, r)
+	}
 	// The draft the killed run stored: the same bytes publishSample makes.
 	scratch, err := embedded.Open(t.TempDir())
 	if err != nil {
