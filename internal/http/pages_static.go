@@ -123,6 +123,15 @@ func (s *Server) handleRobots(c *gin.Context) {
 	c.Data(http.StatusOK, "text/plain; charset=utf-8", a.body)
 }
 
+// handleFavicon serves the site's icon at /favicon.ico, where browsers and
+// feed readers look for it when a page names none (pages name the hashed
+// favicon.svg). Modern browsers take an SVG icon by its Content-Type.
+func (s *Server) handleFavicon(c *gin.Context) {
+	a := s.Site.assets.plain["favicon.svg"]
+	c.Header("Cache-Control", "public, max-age=86400")
+	c.Data(http.StatusOK, a.contentType, a.body)
+}
+
 // renderPage writes a page with the page security headers. The page is built
 // in memory first so a template failure becomes an error page, not half a page.
 func (s *Server) renderPage(c *gin.Context, status int, page string, data any) {

@@ -131,4 +131,15 @@ func TestStatic(t *testing.T) {
 	if code, _, body := get(t, url+"/robots.txt"); code != 200 || body == "" {
 		t.Fatalf("robots.txt = %d", code)
 	}
+	// The icon: named by every page under its hashed name, and at the root.
+	icon := regexp.MustCompile(`<link rel="icon" href="(/static/favicon\.[0-9a-f]{12}\.svg)" type="image/svg\+xml">`).FindStringSubmatch(home)
+	if icon == nil {
+		t.Fatalf("home names no icon")
+	}
+	for _, p := range []string{icon[1], "/favicon.ico"} {
+		code, h, body := get(t, url+p)
+		if code != 200 || h.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(body, "<svg ") || strings.Contains(body, "<script") {
+			t.Fatalf("GET %s = %d %q %.40q", p, code, h.Get("Content-Type"), body)
+		}
+	}
 }

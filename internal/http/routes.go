@@ -84,6 +84,7 @@ func (s *Server) routes() {
 		page("/publish", s.handlePublishPage)
 		page("/static/:file", s.handleStatic)
 		page("/robots.txt", s.handleRobots)
+		page("/favicon.ico", s.handleFavicon)
 		page("/dashboard", s.handleDashboardPage)
 		page("/dashboard/trustline", s.handleDashboardTrustLine)
 		e.Handle("POST", "/dashboard/beneficiaries", s.handleDashboardBeneficiaries)
