@@ -137,9 +137,13 @@ func (pl *Planner) Inputs(ctx context.Context, epoch uint64) (reward.Input, erro
 	return in, nil
 }
 
-// carry is what each author carries out of prev: the plan's own carries plus
-// whatever its payments did not deliver. Every payment of prev must be final,
-// or an amount could be both carried and later paid.
+// carry is what each account carries out of prev: the plan's own carries
+// plus whatever its payments did not deliver. An undelivered payment is
+// carried for the account it was for: a beneficiary's share stays the
+// beneficiary's (a carry-only leaf of its own next epoch) rather than going
+// back through the author's split, which would hand part of it to the author.
+// Every payment of prev must be final, or an amount could be both carried and
+// later paid.
 func (pl *Planner) carry(ctx context.Context, prev *reward.Plan) (map[string]string, error) {
 	sums := map[string]*big.Rat{}
 	for a, v := range prev.CarryOut() {
@@ -162,10 +166,10 @@ func (pl *Planner) carry(ctx context.Context, prev *reward.Plan) (map[string]str
 			return nil, err
 		}
 		if owed.Sign() > 0 {
-			if sums[p.Author] == nil {
-				sums[p.Author] = new(big.Rat)
+			if sums[p.Account] == nil {
+				sums[p.Account] = new(big.Rat)
 			}
-			sums[p.Author].Add(sums[p.Author], owed)
+			sums[p.Account].Add(sums[p.Account], owed)
 		}
 	}
 	out := make(map[string]string, len(sums))
