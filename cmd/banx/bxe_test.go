@@ -48,6 +48,13 @@ type rewardServer struct {
 	*server
 }
 
+// ledgerURL is the embedded ledger's URL as serve printed it.
+func (s *rewardServer) ledgerURL() string {
+	_, u, _ := strings.Cut(s.stdout(), "Embedded XRP Ledger at ")
+	u, _, _ = strings.Cut(u, " ")
+	return u
+}
+
 // startRewardServe runs `banx serve` on free ports with a temp data dir, waits
 // for /healthz and stops it at cleanup.
 func startRewardServe(t *testing.T) *rewardServer {
@@ -163,8 +170,7 @@ func TestServeRewards(t *testing.T) {
 func TestPayoutCLI(t *testing.T) {
 	s := startRewardServe(t)
 	m := devAuthorLine.FindAllStringSubmatch(s.stdout(), -1)
-	_, ledgerURL, _ := strings.Cut(s.stdout(), "Embedded XRP Ledger at ")
-	ledgerURL, _, _ = strings.Cut(ledgerURL, " ")
+	ledgerURL := s.ledgerURL()
 	a1 := m[0][1]
 	getenv := func(k string) string {
 		switch k {
@@ -285,8 +291,7 @@ func TestPayoutCLICrashChild(t *testing.T) {
 func TestPayoutCLICrash(t *testing.T) {
 	s := startRewardServe(t)
 	m := devAuthorLine.FindAllStringSubmatch(s.stdout(), -1)
-	_, ledgerURL, _ := strings.Cut(s.stdout(), "Embedded XRP Ledger at ")
-	ledgerURL, _, _ = strings.Cut(ledgerURL, " ")
+	ledgerURL := s.ledgerURL()
 	policy, _ := reward.DefaultPolicy()
 	boundaries := []string{payout.BoundarySigned, payout.BoundarySubmit, payout.BoundarySubmitted, payout.BoundaryValidated, payout.BoundaryFinal}
 	for i, b := range boundaries {

@@ -22,8 +22,7 @@ import (
 func TestPayoutVerifyCLI(t *testing.T) {
 	s := startRewardServe(t)
 	m := devAuthorLine.FindAllStringSubmatch(s.stdout(), -1)
-	_, ledgerURL, _ := strings.Cut(s.stdout(), "Embedded XRP Ledger at ")
-	ledgerURL, _, _ = strings.Cut(ledgerURL, " ")
+	ledgerURL := s.ledgerURL()
 	a1, a2 := m[0][1], m[1][1]
 	getenv := func(k string) string {
 		switch k {
