@@ -35,16 +35,7 @@ func TestPayoutVerifyCLI(t *testing.T) {
 		}
 		return ""
 	}
-	banxCLI := func(args ...string) (int, string, string) {
-		var out, errb bytes.Buffer
-		err := run(context.Background(), args, getenv, strings.NewReader(""), &out, &errb)
-		code := 0
-		if err != nil {
-			code = exitCode(err)
-			errb.WriteString("banx: " + err.Error() + "\n")
-		}
-		return code, out.String(), errb.String()
-	}
+	banxCLI := func(args ...string) (int, string, string) { return runExit(getenv, args...) }
 	policy, _ := reward.DefaultPolicy()
 	start, _ := policy.Epoch(3)
 	addCountedViews(t, s.dataDir, 1, a1, 3, start)
@@ -156,16 +147,7 @@ func TestPayoutNextEpoch(t *testing.T) {
 		}
 		return ""
 	}
-	banxCLI := func(args ...string) (int, string, string) {
-		var out, errb bytes.Buffer
-		err := run(context.Background(), args, getenv, strings.NewReader(""), &out, &errb)
-		code := 0
-		if err != nil {
-			code = exitCode(err)
-			errb.WriteString("banx: " + err.Error() + "\n")
-		}
-		return code, out.String(), errb.String()
-	}
+	banxCLI := func(args ...string) (int, string, string) { return runExit(getenv, args...) }
 	policy, _ := reward.DefaultPolicy()
 	cur, _ := policy.EpochAt(time.Now())
 	if cur < 3 {
@@ -233,4 +215,17 @@ func TestPayoutNextEpoch(t *testing.T) {
 			}
 		})
 	}
+}
+
+// runExit runs banx in-process as a shell would: its exit code, stdout, and
+// stderr with the error line main prints.
+func runExit(getenv func(string) string, args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	err := run(context.Background(), args, getenv, strings.NewReader(""), &out, &errb)
+	code := 0
+	if err != nil {
+		code = exitCode(err)
+		errb.WriteString("banx: " + err.Error() + "\n")
+	}
+	return code, out.String(), errb.String()
 }

@@ -3,12 +3,10 @@ package http_test
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"io"
 	"log/slog"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -17,16 +15,13 @@ import (
 
 	"github.com/Peersyst/xrpl-go/xrpl/wallet"
 
-	"github.com/banxmedia/banx/contracts"
 	"github.com/banxmedia/banx/internal/auth"
 	banxhttp "github.com/banxmedia/banx/internal/http"
-	"github.com/banxmedia/banx/internal/ipfs/embedded"
 	"github.com/banxmedia/banx/internal/payout"
 	"github.com/banxmedia/banx/internal/publish"
 	"github.com/banxmedia/banx/internal/publish/publishtest"
 	"github.com/banxmedia/banx/internal/reward"
 	"github.com/banxmedia/banx/internal/sqlite"
-	"github.com/banxmedia/banx/internal/xrpl"
 )
 
 // countingPlans is the real database, counting the plan look-ups by epoch the
@@ -55,47 +50,24 @@ type minuteRewards struct {
 
 func startMinuteRewards(t *testing.T) *minuteRewards {
 	t.Helper()
-	ctx := publishtest.Context(t)
-	l := publishtest.StartLedger(t)
-	c := publishtest.Dial(t, l.URL, xrpl.WithAutoAccept())
-	db := publishtest.OpenDB(t)
-	store, err := embedded.Open(filepath.Join(t.TempDir(), "ipfs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	tok, err := contracts.LoadToken()
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, _ := tok.Network("embedded")
-	token, dev, err := payout.DevSetup(ctx, c, publishtest.Genesis(t), filepath.Join(t.TempDir(), "wallets"), tok.Currency, net, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	policy, err := reward.DefaultPolicy()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRewardsStack(t)
+	policy := r.policy
 	policy.Length = time.Minute
 	now := time.Date(2026, 11, 25, 22, 54, 30, 0, time.UTC)
 	current, _ := policy.EpochAt(now)
-	cs := &countingPlans{DB: db}
+	cs := &countingPlans{DB: r.db}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := &payout.Service{Store: cs, Preferences: db, Token: token,
-		Planner:  &payout.Planner{Store: cs, Policy: policy, Network: "embedded", Currency: tok.Currency, Issuer: token.Issuer, Now: func() time.Time { return now }},
-		Executor: &payout.Executor{Store: cs, Ledger: c, Wallet: token.DistributionWallet, Currency: tok.Currency, Issuer: token.Issuer, Standalone: true}}
-	srv := &banxhttp.Server{Addr: "127.0.0.1:0", Store: store, DB: db, Ledger: pubLedger{c}, Logger: logger,
+	srv := &banxhttp.Server{Addr: "127.0.0.1:0", Store: r.store, DB: r.db, Ledger: pubLedger{r.c}, Logger: logger,
 		OperatorTokenHash: sha256.Sum256([]byte(dashOperatorToken)),
-		Auth:              &auth.Service{Store: db, Accounts: c, Domain: "banx.test"},
-		Publish:           publish.New(db, store, c, publish.Config{Logger: logger}), Rewards: svc,
-		Site: &banxhttp.Site{ViewCounts: db, Now: func() time.Time { return now }}}
+		Auth:              &auth.Service{Store: r.db, Accounts: r.c, Domain: "banx.test"},
+		Publish:           publish.New(r.db, r.store, r.c, publish.Config{Logger: logger}), Rewards: r.service(cs, policy, now),
+		Site: &banxhttp.Site{ViewCounts: r.db, Now: func() time.Time { return now }}}
 	if err := srv.Open(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close(context.Background()) })
-	return &minuteRewards{pubAPI: &pubAPI{url: srv.URL(), srv: srv, client: c, db: db, spec: loadOpenAPI(t)},
-		store: cs, dev: dev, policy: policy, now: now, current: current}
+	return &minuteRewards{pubAPI: &pubAPI{url: srv.URL(), srv: srv, client: r.c, db: r.db, spec: loadOpenAPI(t)},
+		store: cs, dev: r.dev, policy: policy, now: now, current: current}
 }
 
 // devWallet reads a dev author's wallet from its seed file.
@@ -115,20 +87,8 @@ func devWallet(t *testing.T, a payout.DevAuthor) *wallet.Wallet {
 // addViewsAt records n counted views of article by author inside epoch e.
 func (m *minuteRewards) addViewsAt(t *testing.T, e uint64, article int64, author string, n int) {
 	t.Helper()
-	raw, err := sql.Open("sqlite3", m.db.Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
 	start, _ := m.policy.Epoch(e)
-	zero := strings.Repeat("0", 64)
-	for i := range n {
-		at := start.Add(time.Duration(i) * time.Second).UTC().Format("2006-01-02T15:04:05.000000000Z07:00")
-		if _, err := raw.Exec(`INSERT INTO views (article_id, author, counted, reason, recorded_at, prev_hash, hash) VALUES (?, ?, 1, 'counted', ?, ?, ?)`,
-			article, author, at, zero, zero); err != nil {
-			t.Fatal(err)
-		}
-	}
+	insertCountedViews(t, m.db.Path, article, author, n, start, time.Second)
 }
 
 // operatorCookie signs in as the operator and returns the cookie to send.

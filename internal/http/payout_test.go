@@ -19,6 +19,7 @@ import (
 	"github.com/banxmedia/banx/internal/payout"
 	"github.com/banxmedia/banx/internal/publish/publishtest"
 	"github.com/banxmedia/banx/internal/reward"
+	"github.com/banxmedia/banx/internal/sqlite"
 	"github.com/banxmedia/banx/internal/xrpl"
 )
 
@@ -28,59 +29,90 @@ type rewardsHealth struct{ c *xrpl.Client }
 func (h rewardsHealth) Ping(ctx context.Context) error { _, err := h.c.ServerInfo(ctx); return err }
 func (h rewardsHealth) Kind() string                   { return "embedded" }
 
-// startRewardsAPI serves the payout service over a real embedded ledger (BXE
-// set up with its dev authors) and a real database; the operator token is "op".
-func startRewardsAPI(t *testing.T) (string, *payout.DevAccounts, string) {
+// rewardsStack is what the reward tests serve: BXE set up with its dev
+// authors on a real embedded ledger, a real database, an embedded content
+// store, and the default reward policy.
+type rewardsStack struct {
+	c        *xrpl.Client
+	db       *sqlite.DB
+	store    *embedded.Store
+	currency string
+	token    *payout.Token
+	dev      *payout.DevAccounts
+	policy   reward.Policy
+}
+
+func newRewardsStack(t *testing.T) *rewardsStack {
 	t.Helper()
 	ctx := publishtest.Context(t)
 	l := publishtest.StartLedger(t)
-	c := publishtest.Dial(t, l.URL, xrpl.WithAutoAccept())
-	db := publishtest.OpenDB(t)
+	r := &rewardsStack{c: publishtest.Dial(t, l.URL, xrpl.WithAutoAccept()), db: publishtest.OpenDB(t)}
 	store, err := embedded.Open(filepath.Join(t.TempDir(), "ipfs"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
+	r.store = store
 	tok, err := contracts.LoadToken()
 	if err != nil {
 		t.Fatal(err)
 	}
 	net, _ := tok.Network("embedded")
-	token, dev, err := payout.DevSetup(ctx, c, publishtest.Genesis(t), filepath.Join(t.TempDir(), "wallets"), tok.Currency, net, nil)
-	if err != nil {
+	r.currency = tok.Currency
+	if r.token, r.dev, err = payout.DevSetup(ctx, r.c, publishtest.Genesis(t), filepath.Join(t.TempDir(), "wallets"), tok.Currency, net, nil); err != nil {
 		t.Fatal(err)
 	}
-	policy, err := reward.DefaultPolicy()
-	if err != nil {
+	if r.policy, err = reward.DefaultPolicy(); err != nil {
 		t.Fatal(err)
 	}
-	svc := &payout.Service{Store: db, Preferences: db, Token: token,
-		Planner: &payout.Planner{Store: db, Policy: policy, Network: "embedded", Currency: tok.Currency, Issuer: token.Issuer,
-			Now: func() time.Time { return time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC) }},
-		Executor: &payout.Executor{Store: db, Ledger: c, Wallet: token.DistributionWallet, Currency: tok.Currency, Issuer: token.Issuer, Standalone: true}}
-	srv := &banxhttp.Server{Addr: "127.0.0.1:0", Store: store, DB: db, Ledger: rewardsHealth{c},
+	return r
+}
+
+// service is the payout service over the stack, its plans read and stored
+// through store, planning with policy at the time now.
+func (r *rewardsStack) service(store payout.Store, policy reward.Policy, now time.Time) *payout.Service {
+	return &payout.Service{Store: store, Preferences: r.db, Token: r.token,
+		Planner:  &payout.Planner{Store: store, Policy: policy, Network: "embedded", Currency: r.currency, Issuer: r.token.Issuer, Now: func() time.Time { return now }},
+		Executor: &payout.Executor{Store: store, Ledger: r.c, Wallet: r.token.DistributionWallet, Currency: r.currency, Issuer: r.token.Issuer, Standalone: true}}
+}
+
+// startRewardsAPI serves the payout service over a real embedded ledger (BXE
+// set up with its dev authors) and a real database; the operator token is "op".
+func startRewardsAPI(t *testing.T) (string, *payout.DevAccounts, string) {
+	t.Helper()
+	r := newRewardsStack(t)
+	svc := r.service(r.db, r.policy, time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC))
+	srv := &banxhttp.Server{Addr: "127.0.0.1:0", Store: r.store, DB: r.db, Ledger: rewardsHealth{r.c},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), OperatorTokenHash: sha256.Sum256([]byte("op")), Rewards: svc}
 	if err := srv.Open(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close(context.Background()) })
-	return srv.URL(), dev, db.Path
+	return srv.URL(), r.dev, r.db.Path
 }
 
-// addEpochViews records counted views of article by author in epoch 3, as the
-// view beacon would (the hash chain is the view ledger's business).
+// addEpochViews records counted views of article by author in epoch 3, a
+// minute apart, as the view beacon would.
 func addEpochViews(t *testing.T, dbPath string, article int64, author string, n int) {
+	t.Helper()
+	policy, _ := reward.DefaultPolicy()
+	start, _ := policy.Epoch(3)
+	insertCountedViews(t, dbPath, article, author, n, start, time.Minute)
+}
+
+// insertCountedViews writes n counted views of article by author from start,
+// step apart, straight into the table (the hash chain is the view ledger's
+// business, not the reward tests').
+func insertCountedViews(t *testing.T, dbPath string, article int64, author string, n int, start time.Time, step time.Duration) {
 	t.Helper()
 	raw, err := sql.Open("sqlite3", dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	policy, _ := reward.DefaultPolicy()
-	start, _ := policy.Epoch(3)
 	zero := strings.Repeat("0", 64)
 	for i := range n {
-		at := start.Add(time.Duration(i) * time.Minute).UTC().Format("2006-01-02T15:04:05.000000000Z07:00")
+		at := start.Add(time.Duration(i) * step).UTC().Format("2006-01-02T15:04:05.000000000Z07:00")
 		if _, err := raw.Exec(`INSERT INTO views (article_id, author, counted, reason, recorded_at, prev_hash, hash) VALUES (?, ?, 1, 'counted', ?, ?, ?)`,
 			article, author, at, zero, zero); err != nil {
 			t.Fatal(err)
